@@ -1,0 +1,5 @@
+using Recur.StripeSandbox;
+
+var options = SandboxOptions.FromArgs(args);
+var app = SandboxServer.Create(options, args);
+await app.RunAsync();

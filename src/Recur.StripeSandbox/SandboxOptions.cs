@@ -1,0 +1,28 @@
+namespace Recur.StripeSandbox;
+
+/// <summary>How one sandbox process is set up: where it listens and where it keeps its state.</summary>
+public sealed class SandboxOptions
+{
+    /// <summary>The address to listen on; port 0 picks a free port.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:12111";
+
+    /// <summary>The SQLite file that keeps state across restarts; null keeps everything in memory.</summary>
+    public string? DatabasePath { get; set; }
+
+    /// <summary>The clock the sandbox reads; tests may pass a fake one.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    public static SandboxOptions FromArgs(string[] args)
+    {
+        var options = new SandboxOptions { DatabasePath = Path.Combine("data", "stripe-sandbox.db") };
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            switch (args[i])
+            {
+                case "--urls": options.Url = args[i + 1]; break;
+                case "--database": options.DatabasePath = args[i + 1] == ":memory:" ? null : args[i + 1]; break;
+            }
+        }
+        return options;
+    }
+}

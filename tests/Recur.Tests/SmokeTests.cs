@@ -1,0 +1,7 @@
+namespace Recur.Tests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void True_is_true() => Assert.True(true);
+}
