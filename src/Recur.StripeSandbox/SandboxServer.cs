@@ -1,6 +1,14 @@
+using Recur.StripeSandbox.Events;
+using Recur.StripeSandbox.Infrastructure;
+using Recur.StripeSandbox.WebhookEndpoints;
+
 namespace Recur.StripeSandbox;
 
-/// <summary>Builds the sandbox as a web application of its own, runnable alone or inside Recur.</summary>
+/// <summary>
+/// Builds the sandbox as a web application of its own, runnable alone (<c>dotnet run --project
+/// src/Recur.StripeSandbox</c>) or started inside Recur. One origin serves the API (<c>/v1</c>), the Connect base
+/// (<c>/oauth</c>) and the hosted pages.
+/// </summary>
 public static class SandboxServer
 {
     public static WebApplication Create(SandboxOptions options, string[]? args = null)
@@ -13,9 +21,25 @@ public static class SandboxServer
         builder.WebHost.UseUrls(options.Url);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Time);
+        builder.Services.AddSingleton<SandboxStore>();
+        builder.Services.AddSingleton<SandboxEvents>();
+        builder.Services.AddSingleton<WebhookDelivery>();
+        builder.Services.AddHttpClient();
 
         var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            context.Response.Headers["Request-Id"] = Ids.New("req", 14);
+            return next(context);
+        });
+        app.UseExceptionHandler(error => error.Run(context =>
+            StripeErrors.Create(StatusCodes.Status500InternalServerError, "api_error",
+                "An unknown error occurred on the sandbox's side.").ExecuteAsync(context)));
+        app.UseStripeApiAuthentication();
+        app.UseStripeIdempotency();
+
         app.MapGet("/", () => TypedResults.Text("Recur Stripe sandbox"));
+        app.MapFallback("/v1/{**rest}", (HttpRequest request) => StripeErrors.UnknownRoute(request));
         return app;
     }
 }

@@ -1,0 +1,69 @@
+namespace Recur.StripeSandbox.Infrastructure;
+
+/// <summary>
+/// Secret-key authentication and <c>Stripe-Account</c> scoping for every <c>/v1</c> request, with Stripe's errors:
+/// 401 without a valid key, 401 for a publishable key where a secret one is needed, 403 for an account the
+/// platform cannot reach.
+/// </summary>
+public static class ApiAuthentication
+{
+    public static IApplicationBuilder UseStripeApiAuthentication(this IApplicationBuilder app) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), branch => branch.Use(async (context, next) =>
+        {
+            var failure = Authenticate(context);
+            if (failure is not null)
+            {
+                await failure.ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        }));
+
+    public static ApiCaller Caller(this HttpContext context) =>
+        context.Features.Get<ApiCaller>() ?? throw new InvalidOperationException("The request was not authenticated.");
+
+    private static IResult? Authenticate(HttpContext context)
+    {
+        var raw = ApiKey.FromHeader(context.Request.Headers.Authorization);
+        if (raw is null)
+        {
+            return StripeErrors.Unauthorized(
+                "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').");
+        }
+
+        var key = ApiKey.Parse(raw);
+        if (key is null)
+        {
+            return StripeErrors.Unauthorized($"Invalid API Key provided: {ApiKey.Redact(raw)}");
+        }
+
+        var endpoint = context.GetEndpoint();
+        if (!key.IsSecret && endpoint?.Metadata.GetMetadata<AllowsPublishableKey>() is null)
+        {
+            return StripeErrors.Unauthorized(
+                "This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.");
+        }
+
+        string? stripeAccount = context.Request.Headers["Stripe-Account"].FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(stripeAccount))
+        {
+            stripeAccount = null;
+        }
+        else
+        {
+            var store = context.RequestServices.GetRequiredService<SandboxStore>();
+            var account = store.Find(stripeAccount);
+            if (account is null || account.Kind != "account" || account.Livemode != key.Livemode
+                || !AccountAccess.IsConnected(account, key.Platform))
+            {
+                return StripeErrors.Create(StatusCodes.Status403Forbidden, "invalid_request_error",
+                    $"The provided key '{ApiKey.Redact(raw)}' does not have access to account '{stripeAccount}' (or that account does not exist). Application access may have been revoked.",
+                    "account_invalid");
+            }
+        }
+
+        context.Features.Set(new ApiCaller(key, stripeAccount));
+        return null;
+    }
+}

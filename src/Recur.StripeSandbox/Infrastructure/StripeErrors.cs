@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+
+namespace Recur.StripeSandbox.Infrastructure;
+
+/// <summary>Stripe's error body <c>{"error": {type, code, message, param, ...}}</c> with Stripe's status codes.</summary>
+public static class StripeErrors
+{
+    public static IResult Create(int status, string type, string message, string? code = null, string? param = null,
+        JsonObject? extra = null)
+    {
+        var error = new JsonObject { ["message"] = message, ["type"] = type };
+        if (code is not null)
+        {
+            error["code"] = code;
+            error["doc_url"] = $"https://stripe.com/docs/error-codes/{code.Replace('_', '-')}";
+        }
+
+        if (param is not null)
+        {
+            error["param"] = param;
+        }
+
+        foreach (var (key, value) in extra ?? [])
+        {
+            error[key] = value?.DeepClone();
+        }
+
+        return new StripeJsonResult(new JsonObject { ["error"] = error }, status);
+    }
+
+    public static IResult InvalidRequest(string message, string? param = null, string? code = null) =>
+        Create(StatusCodes.Status400BadRequest, "invalid_request_error", message, code, param);
+
+    public static IResult MissingParameter(string param) =>
+        InvalidRequest($"Missing required param: {param}.", param, "parameter_missing");
+
+    public static IResult InvalidValue(string param, string message) =>
+        InvalidRequest(message, param, "parameter_invalid_empty");
+
+    public static IResult NotFound(string objectName, string id, string param = "id") =>
+        Create(StatusCodes.Status404NotFound, "invalid_request_error", $"No such {objectName}: '{id}'",
+            "resource_missing", param);
+
+    public static IResult Unauthorized(string message) =>
+        Create(StatusCodes.Status401Unauthorized, "invalid_request_error", message);
+
+    public static IResult UnknownRoute(HttpRequest request) =>
+        Create(StatusCodes.Status404NotFound, "invalid_request_error",
+            $"Unrecognized request URL ({request.Method}: {request.Path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.");
+}

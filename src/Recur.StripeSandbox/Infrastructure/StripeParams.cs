@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Recur.StripeSandbox.Infrastructure;
+
+/// <summary>
+/// Request parameters in Stripe's form encoding (<c>a[b][0][c]=v</c>, <c>expand[]=x</c>) turned into a JSON tree:
+/// bracketed names nest, numeric or empty brackets make arrays, and every leaf is the string that was sent.
+/// </summary>
+public sealed class StripeParams(JsonObject root)
+{
+    public JsonObject Root => root;
+
+    public static StripeParams Parse(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        var tree = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (name, value) in pairs)
+        {
+            var path = Split(name);
+            if (path.Count == 0)
+            {
+                continue;
+            }
+
+            var node = tree;
+            for (var i = 0; i < path.Count - 1; i++)
+            {
+                var segment = path[i] == "" ? NextIndex(node) : path[i];
+                if (!node.TryGetValue(segment, out var child) || child is not Dictionary<string, object> childNode)
+                {
+                    childNode = new Dictionary<string, object>(StringComparer.Ordinal);
+                    node[segment] = childNode;
+                }
+
+                node = childNode;
+            }
+
+            var last = path[^1] == "" ? NextIndex(node) : path[^1];
+            node[last] = value;
+        }
+
+        return new StripeParams((JsonObject)ToJson(tree));
+    }
+
+    public bool Has(string path) => Node(path) is not null;
+
+    public JsonNode? Node(string path)
+    {
+        JsonNode? node = root;
+        foreach (var segment in path.Split('.'))
+        {
+            node = node switch
+            {
+                JsonObject o => o[segment],
+                JsonArray a when int.TryParse(segment, out var i) && i < a.Count => a[i],
+                _ => null,
+            };
+        }
+
+        return node;
+    }
+
+    public string? String(string path) => Node(path) is JsonValue v ? v.ToString() : null;
+
+    public JsonObject? Object(string path) => Node(path) as JsonObject;
+
+    /// <summary>A list parameter; a single value or an object with numeric keys counts as a list too.</summary>
+    public IReadOnlyList<string> Strings(string path) => Node(path) switch
+    {
+        JsonArray a => a.Select(n => n?.ToString() ?? "").ToList(),
+        JsonValue v => [v.ToString()],
+        _ => [],
+    };
+
+    public bool TryBool(string path, out bool? value)
+    {
+        value = null;
+        var raw = String(path);
+        if (raw is null)
+        {
+            return true;
+        }
+
+        if (raw is "true" or "false")
+        {
+            value = raw == "true";
+            return true;
+        }
+
+        return false;
+    }
+
+    public bool TryLong(string path, out long? value)
+    {
+        value = null;
+        var raw = String(path);
+        if (raw is null)
+        {
+            return true;
+        }
+
+        if (long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+        {
+            value = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The <c>metadata</c> parameter merged into existing metadata; an empty value removes a key.</summary>
+    public JsonObject MergeMetadata(JsonObject? existing)
+    {
+        var merged = existing?.DeepClone().AsObject() ?? [];
+        if (Node("metadata") is JsonValue clear && clear.ToString() == "")
+        {
+            return [];
+        }
+
+        foreach (var (key, value) in Object("metadata") ?? [])
+        {
+            var text = value?.ToString() ?? "";
+            if (text == "")
+            {
+                merged.Remove(key);
+            }
+            else
+            {
+                merged[key] = text;
+            }
+        }
+
+        return merged;
+    }
+
+    private static List<string> Split(string name)
+    {
+        var open = name.IndexOf('[', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return [name];
+        }
+
+        var path = new List<string> { name[..open] };
+        var rest = name[open..];
+        while (rest.StartsWith('['))
+        {
+            var close = rest.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                break;
+            }
+
+            path.Add(rest[1..close]);
+            rest = rest[(close + 1)..];
+        }
+
+        return path;
+    }
+
+    private static string NextIndex(Dictionary<string, object> node) =>
+        node.Count.ToString(CultureInfo.InvariantCulture);
+
+    private static JsonNode ToJson(object value)
+    {
+        if (value is string text)
+        {
+            return JsonValue.Create(text);
+        }
+
+        var node = (Dictionary<string, object>)value;
+        if (node.Count > 0 && node.Keys.All(k => int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            var array = new JsonArray();
+            foreach (var (_, child) in node.OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)))
+            {
+                array.Add(ToJson(child));
+            }
+
+            return array;
+        }
+
+        var obj = new JsonObject();
+        foreach (var (key, child) in node)
+        {
+            obj[key] = ToJson(child);
+        }
+
+        return obj;
+    }
+}

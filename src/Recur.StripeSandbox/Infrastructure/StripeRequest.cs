@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Events;
+
+namespace Recur.StripeSandbox.Infrastructure;
+
+/// <summary>
+/// What an API endpoint works with: the caller, the parsed parameters, the store and the clock. Bound straight from
+/// the request, so handlers take one <c>StripeRequest request</c> parameter.
+/// </summary>
+public sealed class StripeRequest
+{
+    private StripeRequest(HttpContext http, ApiCaller caller, StripeParams parameters)
+    {
+        Http = http;
+        Caller = caller;
+        Params = parameters;
+        Store = http.RequestServices.GetRequiredService<SandboxStore>();
+        Events = http.RequestServices.GetRequiredService<SandboxEvents>();
+        Time = http.RequestServices.GetRequiredService<TimeProvider>();
+    }
+
+    public HttpContext Http { get; }
+
+    public ApiCaller Caller { get; }
+
+    public StripeParams Params { get; }
+
+    public SandboxStore Store { get; }
+
+    public SandboxEvents Events { get; }
+
+    public TimeProvider Time { get; }
+
+    public long Now => Time.GetUtcNow().ToUnixTimeSeconds();
+
+    public static async ValueTask<StripeRequest> BindAsync(HttpContext context)
+    {
+        var pairs = context.Request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))).ToList();
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            pairs.AddRange(form.SelectMany(f => f.Value.Select(v => KeyValuePair.Create(f.Key, v ?? ""))));
+        }
+
+        return new StripeRequest(context, context.Caller(), StripeParams.Parse(pairs));
+    }
+
+    /// <summary>An object the caller may see, by id and kind; null when it does not exist for this caller.</summary>
+    public StoredObject? Find(string id, string kind)
+    {
+        var stored = Store.Find(id);
+        return stored is not null && stored.Kind == kind && Caller.CanSee(stored) ? stored : null;
+    }
+
+    /// <summary>A new object in the caller's scope (platform, mode and <c>Stripe-Account</c>).</summary>
+    public StoredObject NewObject(string kind, string id, JsonObject data) => new()
+    {
+        Id = id,
+        Kind = kind,
+        Platform = Caller.Platform,
+        Livemode = Caller.Livemode,
+        Account = Caller.StripeAccount,
+        Created = Now,
+        Data = data,
+    };
+
+    /// <summary>The object as JSON, with the request's <c>expand[]</c> applied.</summary>
+    public IResult Respond(JsonObject data, int status = StatusCodes.Status200OK)
+    {
+        var body = data.DeepClone().AsObject();
+        var error = Expansion.Apply(body, Params.Strings("expand"), ResolveForExpand);
+        return error ?? new StripeJsonResult(body, status);
+    }
+
+    /// <summary>A page of a list, newest first, with <c>limit</c>, <c>starting_after</c> and <c>ending_before</c>.</summary>
+    public IResult RespondList(IReadOnlyList<StoredObject> newestFirst, string url)
+    {
+        var page = ListPage.Create(newestFirst, Params, url);
+        if (page.Error is not null)
+        {
+            return page.Error;
+        }
+
+        var error = Expansion.Apply(page.Body!, Params.Strings("expand"), ResolveForExpand);
+        return error ?? new StripeJsonResult(page.Body!);
+    }
+
+    private JsonObject? ResolveForExpand(string id)
+    {
+        var stored = Store.Find(id);
+        return stored is not null && stored.Livemode == Caller.Livemode ? stored.Data : null;
+    }
+}
