@@ -1,5 +1,10 @@
+using Recur.StripeSandbox.AccountLinks;
+using Recur.StripeSandbox.Accounts;
+using Recur.StripeSandbox.Dashboard;
 using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
+using Recur.StripeSandbox.LoginLinks;
+using Recur.StripeSandbox.OAuth;
 using Recur.StripeSandbox.WebhookEndpoints;
 
 namespace Recur.StripeSandbox;
@@ -39,6 +44,14 @@ public static class SandboxServer
         app.UseStripeIdempotency();
 
         app.MapGet("/", () => TypedResults.Text("Recur Stripe sandbox"));
+        app.MapAccounts();
+        app.MapAccountLinks();
+        app.MapLoginLinks();
+        app.MapWebhookEndpoints();
+        app.MapEvents();
+        app.MapOAuth();
+        app.MapOnboardingPages();
+        app.MapDashboardPages();
         app.MapFallback("/v1/{**rest}", (HttpRequest request) => StripeErrors.UnknownRoute(request));
         return app;
     }

@@ -1,0 +1,6 @@
+namespace Recur.StripeSandbox.AccountLinks;
+
+public static class AccountLinksApi
+{
+    public static IEndpointRouteBuilder MapAccountLinks(this IEndpointRouteBuilder app) => app;
+}

@@ -1,0 +1,6 @@
+namespace Recur.StripeSandbox.AccountLinks;
+
+public static class OnboardingPages
+{
+    public static IEndpointRouteBuilder MapOnboardingPages(this IEndpointRouteBuilder app) => app;
+}

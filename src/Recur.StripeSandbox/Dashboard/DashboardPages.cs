@@ -1,0 +1,6 @@
+namespace Recur.StripeSandbox.Dashboard;
+
+public static class DashboardPages
+{
+    public static IEndpointRouteBuilder MapDashboardPages(this IEndpointRouteBuilder app) => app;
+}

@@ -1,0 +1,6 @@
+namespace Recur.StripeSandbox.OAuth;
+
+public static class OAuthApi
+{
+    public static IEndpointRouteBuilder MapOAuth(this IEndpointRouteBuilder app) => app;
+}

@@ -1,0 +1,6 @@
+namespace Recur.StripeSandbox.WebhookEndpoints;
+
+public static class WebhookEndpointsApi
+{
+    public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app) => app;
+}
