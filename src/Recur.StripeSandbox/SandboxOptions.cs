@@ -12,6 +12,21 @@ public sealed class SandboxOptions
     /// <summary>The clock the sandbox reads; tests may pass a fake one.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
+    /// <summary>Whether a background loop delivers webhooks; tests that call <c>WebhookDelivery.RunOnceAsync</c> turn it off.</summary>
+    public bool DeliverWebhooksInBackground { get; set; } = true;
+
+    /// <summary>Delivery attempts per event and endpoint, the first one included.</summary>
+    public int WebhookAttempts { get; set; } = 10;
+
+    /// <summary>The wait before a failed delivery's first retry; it doubles with each failure.</summary>
+    public TimeSpan WebhookFirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts of one delivery.</summary>
+    public TimeSpan WebhookMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Fault injection: every acknowledged webhook is sent a second time, as Stripe's at-least-once delivery may.</summary>
+    public bool DuplicateWebhookDeliveries { get; set; }
+
     public static SandboxOptions FromArgs(string[] args)
     {
         var options = new SandboxOptions { DatabasePath = Path.Combine("data", "stripe-sandbox.db") };

@@ -30,6 +30,8 @@ public static class SandboxServer
         builder.Services.AddSingleton<SandboxEvents>();
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHttpClient();
+        builder.Services.AddWebhookDelivery();
+        builder.Services.AddSingleton<OAuthConnections>();
 
         var app = builder.Build();
         app.Use((context, next) =>

@@ -1,6 +1,111 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Infrastructure;
+using Recur.StripeSandbox.OAuth;
+
 namespace Recur.StripeSandbox.Dashboard;
 
+/// <summary>
+/// <c>/dashboard/{acct}</c>: the sandbox's stand-in for a Standard account's Stripe Dashboard. It shows the account
+/// and the platforms it is connected to, and lets the account holder disconnect an OAuth-connected platform, which
+/// deauthorizes it exactly as <c>/oauth/deauthorize</c> would and sends <c>account.application.deauthorized</c>.
+/// Like any dashboard link in the sandbox it needs no sign-in.
+/// </summary>
 public static class DashboardPages
 {
-    public static IEndpointRouteBuilder MapDashboardPages(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapDashboardPages(this IEndpointRouteBuilder app)
+    {
+        var dashboard = app.MapGroup("/dashboard").ExcludeFromDescription();
+        dashboard.MapGet("/{accountId}", Show);
+        dashboard.MapPost("/{accountId}/disconnect", DisconnectAsync).DisableAntiforgery();
+        return app;
+    }
+
+    private static IResult Show(string accountId, SandboxStore store, string? disconnected = null)
+    {
+        if (store.Find(accountId) is not { Kind: "account" } account)
+        {
+            return NotFound(accountId);
+        }
+
+        var e = HostedPage.Encode;
+        var data = account.Data;
+        var connections = new StringBuilder();
+        foreach (var platform in AccountAccess.Platforms(account))
+        {
+            var clientId = $"ca_{platform}";
+            connections.Append("<tr><td><strong>").Append(e(platform)).Append("</strong><br><code>")
+                .Append(e(clientId)).Append("</code></td><td>");
+            if (OAuthConnections.IsOAuthConnected(account, platform))
+            {
+                connections.Append($"""
+                    <form method="post" action="/dashboard/{e(account.Id)}/disconnect">
+                      <input type="hidden" name="client_id" value="{e(clientId)}">
+                      <button type="submit" class="secondary">Disconnect</button>
+                    </form>
+                    """);
+            }
+            else
+            {
+                connections.Append("<span class=\"note\">Controls this account; it cannot be disconnected here.</span>");
+            }
+
+            connections.Append("</td></tr>");
+        }
+
+        var notice = disconnected is null ? "" : $"<p role=\"status\">Disconnected from {e(disconnected)}.</p>";
+        var platforms = connections.Length == 0
+            ? "<p class=\"note\">No platform is connected to this account.</p>"
+            : $"<table>{connections}</table>";
+        var body = $"""
+            <h1>{e(Text(data["business_profile"]?["name"]) ?? account.Id)}</h1>
+            {notice}
+            <dl>
+              <dt>Account</dt><dd><code>{e(account.Id)}</code></dd>
+              <dt>Business name</dt><dd>{e(Text(data["business_profile"]?["name"]) ?? "—")}</dd>
+              <dt>Email</dt><dd>{e(Text(data["email"]) ?? "—")}</dd>
+              <dt>Country</dt><dd>{e(Text(data["country"]) ?? "—")}</dd>
+              <dt>Charges enabled</dt><dd>{YesNo(data["charges_enabled"])}</dd>
+              <dt>Payouts enabled</dt><dd>{YesNo(data["payouts_enabled"])}</dd>
+            </dl>
+            <h2>Connected platforms</h2>
+            {platforms}
+            """;
+        return HostedPage.Render($"{account.Id} | Stripe sandbox dashboard", HostedPage.ModeBadge(account.Livemode), body);
+    }
+
+    private static async Task<IResult> DisconnectAsync(string accountId, HttpRequest http, SandboxStore store,
+        OAuthConnections oauth, CancellationToken cancellationToken)
+    {
+        if (store.Find(accountId) is not { Kind: "account" } account)
+        {
+            return NotFound(accountId);
+        }
+
+        var form = http.HasFormContentType ? await http.ReadFormAsync(cancellationToken) : null;
+        var clientId = form?["client_id"].ToString();
+        var platform = OAuthConnections.PlatformOf(clientId);
+        if (platform is null || !oauth.Disconnect(account, platform))
+        {
+            return HostedPage.Render("Cannot disconnect | Stripe sandbox dashboard", HostedPage.ModeBadge(account.Livemode),
+                $"""
+                <h1>Cannot disconnect</h1>
+                <p class="error">{HostedPage.Encode(clientId ?? "(no client_id)")} is not connected to this account through OAuth.</p>
+                <p><a href="/dashboard/{HostedPage.Encode(account.Id)}">Back to the dashboard</a></p>
+                """, StatusCodes.Status400BadRequest);
+        }
+
+        return TypedResults.Redirect($"/dashboard/{Uri.EscapeDataString(account.Id)}?disconnected={Uri.EscapeDataString(clientId!)}");
+    }
+
+    private static IResult NotFound(string accountId) =>
+        HostedPage.Render("Not found | Stripe sandbox dashboard", "",
+            $"<h1>No such account</h1><p>There is no sandbox account <code>{HostedPage.Encode(accountId)}</code>.</p>",
+            StatusCodes.Status404NotFound);
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.ToString() is { Length: > 0 } text ? text : null;
+
+    private static string YesNo(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<bool>(out var flag) && flag ? "Yes" : "No";
 }

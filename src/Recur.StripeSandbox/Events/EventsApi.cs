@@ -1,6 +1,151 @@
+using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Infrastructure;
+
 namespace Recur.StripeSandbox.Events;
 
+/// <summary>
+/// <c>GET /v1/events</c> and <c>GET /v1/events/{id}</c>. Without <c>Stripe-Account</c> a platform sees its own
+/// events; with it, the events of that connected account that were sent to the platform (as Stripe does, connected
+/// accounts' events are not mixed into the platform's list).
+/// </summary>
 public static class EventsApi
 {
-    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app) => app;
+    public const string Kind = "event";
+    private const string Url = "/v1/events";
+
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
+    {
+        var events = app.MapGroup(Url);
+        events.MapGet("", List);
+        events.MapGet("/{id}", Retrieve);
+        return app;
+    }
+
+    /// <summary>The platforms an event was sent to.</summary>
+    public static IReadOnlyList<string> Platforms(StoredObject storedEvent) =>
+        storedEvent.Meta["platforms"] is JsonArray platforms ? platforms.Select(p => p!.ToString()).ToList() : [];
+
+    private static bool Visible(ApiCaller caller, StoredObject storedEvent) =>
+        storedEvent.Livemode == caller.Livemode && storedEvent.Account == caller.StripeAccount
+        && Platforms(storedEvent).Contains(caller.Platform);
+
+    private static IResult Retrieve(string id, StripeRequest request)
+    {
+        var stored = request.Store.Find(id);
+        return stored is { Kind: Kind } && Visible(request.Caller, stored)
+            ? request.Respond(stored.Data)
+            : StripeErrors.NotFound("event", id);
+    }
+
+    private static IResult List(StripeRequest request)
+    {
+        var parameters = request.Params;
+        var type = parameters.String("type");
+        var types = parameters.Strings("types");
+        if (type is not null && types.Count > 0)
+        {
+            return StripeErrors.InvalidRequest("You may only specify one of these parameters: type, types.", "types");
+        }
+
+        if (types.Count > 20)
+        {
+            return StripeErrors.InvalidRequest("You may pass at most 20 event types in types.", "types");
+        }
+
+        var created = CreatedFilter.Parse(parameters);
+        if (created.Error is not null)
+        {
+            return created.Error;
+        }
+
+        if (!parameters.TryBool("delivery_success", out var deliverySuccess))
+        {
+            return StripeErrors.InvalidRequest($"Invalid boolean: {parameters.String("delivery_success")}", "delivery_success");
+        }
+
+        var typePattern = type is null ? null : TypePattern(type);
+        var events = request.Store.All(Kind, e =>
+        {
+            if (!Visible(request.Caller, e) || !created.Matches(e.Created))
+            {
+                return false;
+            }
+
+            var eventType = e.Data["type"]?.ToString() ?? "";
+            if (typePattern is not null && !typePattern.IsMatch(eventType))
+            {
+                return false;
+            }
+
+            if (types.Count > 0 && !types.Contains(eventType))
+            {
+                return false;
+            }
+
+            var pending = JsonNumber.Read(e.Data["pending_webhooks"]);
+            return deliverySuccess is null || deliverySuccess == (pending == 0);
+        });
+        return request.RespondList(events, Url);
+    }
+
+    /// <summary><c>type</c> may name one event type or a group with <c>*</c> as a wildcard, e.g. <c>account.*</c>.</summary>
+    private static Regex TypePattern(string type) =>
+        new("^" + string.Join(".*", type.Split('*').Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant);
+
+    /// <summary><c>created=&lt;unix&gt;</c> or <c>created[gt|gte|lt|lte]=&lt;unix&gt;</c>.</summary>
+    private sealed record CreatedFilter(long? Equal, long? Gt, long? Gte, long? Lt, long? Lte, IResult? Error)
+    {
+        public bool Matches(long created) =>
+            (Equal is null || created == Equal) && (Gt is null || created > Gt) && (Gte is null || created >= Gte)
+            && (Lt is null || created < Lt) && (Lte is null || created <= Lte);
+
+        public static CreatedFilter Parse(StripeParams parameters)
+        {
+            var node = parameters.Node("created");
+            if (node is null)
+            {
+                return new(null, null, null, null, null, null);
+            }
+
+            if (node is JsonValue)
+            {
+                return Long(parameters, "created", out var equal) is { } error
+                    ? Failed(error)
+                    : new(equal, null, null, null, null, null);
+            }
+
+            if (node is JsonObject bounds)
+            {
+                var unknown = bounds.Select(b => b.Key).FirstOrDefault(k => k is not ("gt" or "gte" or "lt" or "lte"));
+                if (unknown is not null)
+                {
+                    return Failed(StripeErrors.InvalidRequest($"Received unknown parameter: created[{unknown}]", $"created[{unknown}]", "parameter_unknown"));
+                }
+
+                var errors = new[]
+                {
+                    Long(parameters, "created.gt", out var gt), Long(parameters, "created.gte", out var gte),
+                    Long(parameters, "created.lt", out var lt), Long(parameters, "created.lte", out var lte),
+                };
+                var error = errors.FirstOrDefault(e => e is not null);
+                return error is null ? new(null, gt, gte, lt, lte, null) : Failed(error);
+            }
+
+            return Failed(StripeErrors.InvalidRequest("Invalid created: pass an integer or a hash of gt, gte, lt, lte.", "created"));
+        }
+
+        private static IResult? Long(StripeParams parameters, string path, out long? value)
+        {
+            if (parameters.TryLong(path, out value))
+            {
+                return null;
+            }
+
+            var name = path.Contains('.', StringComparison.Ordinal) ? $"created[{path.Split('.')[1]}]" : path;
+            return StripeErrors.InvalidRequest($"Invalid integer: {parameters.String(path)}", name, "parameter_invalid_integer");
+        }
+
+        private static CreatedFilter Failed(IResult error) => new(null, null, null, null, null, error);
+    }
 }

@@ -1,12 +1,322 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
 
 namespace Recur.StripeSandbox.WebhookEndpoints;
 
-/// <summary>Delivers events to the webhook endpoints that subscribe to them, signed as Stripe signs them.</summary>
-public sealed class WebhookDelivery
+/// <summary>
+/// Delivers events to the webhook endpoints that subscribe to them, signed as Stripe signs them.
+/// <list type="bullet">
+/// <item>Which endpoints: chosen when the event is created. An event with <c>account</c> goes to the Connect endpoints
+/// (<c>connect=true</c>) of the platforms it names, a platform's own event to that platform's account endpoints; same
+/// mode; enabled; subscribed to the type or to <c>*</c>. (Stripe also sends test events of accounts connected in live
+/// mode to live Connect endpoints; the sandbox does not.)</item>
+/// <item>What: the event JSON, serialized once per event and API version (the endpoint's <c>api_version</c>, else
+/// <see cref="SandboxEvents.ApiVersion"/>), so every attempt sends the same bytes.</item>
+/// <item>How: <c>POST</c> with <c>Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")</c>, signed afresh on every
+/// attempt. Anything but 2xx (3xx included), a 10-second timeout or a connection error is a failure, retried after
+/// <see cref="SandboxOptions.WebhookFirstRetryDelay"/>, doubling up to <see cref="SandboxOptions.WebhookMaxRetryDelay"/>,
+/// for at most <see cref="SandboxOptions.WebhookAttempts"/> attempts. Retries stop when the endpoint is disabled or
+/// deleted. The event's <c>pending_webhooks</c> counts the deliveries not yet acknowledged.</item>
+/// <item>Order: each endpoint gets its due deliveries in event order; a failure ends that endpoint's turn, and the
+/// next turn carries on with the later events while the failed one waits for its retry, so one bad event never
+/// holds the others back for long. Endpoints are served side by side.</item>
+/// </list>
+/// Pending deliveries are stored (kind <c>webhook_delivery</c>), so they survive a restart. A background loop runs
+/// <see cref="RunOnceAsync"/> whenever something is due; tests may turn it off and call it themselves.
+/// </summary>
+public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider time, IHttpClientFactory httpClients,
+    SandboxOptions options, ILogger<WebhookDelivery> logger) : BackgroundService
 {
+    public const string HttpClientName = "Recur.StripeSandbox.Webhooks";
+    public const string Kind = "webhook_delivery";
+    public const string UserAgent = "Stripe/1.0 (+https://stripe.com/docs/webhooks)";
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
+    private static readonly JsonSerializerOptions PayloadJson = new(StripeJsonResult.Json) { WriteIndented = true };
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private readonly SemaphoreSlim _pass = new(1, 1);
+
+    /// <summary>Queues one delivery per subscribed endpoint and sets the event's <c>pending_webhooks</c>.</summary>
     public void Enqueue(StoredObject storedEvent)
     {
-        _ = storedEvent;
+        var type = storedEvent.Data["type"]!.ToString();
+        var platforms = EventsApi.Platforms(storedEvent);
+        var connect = storedEvent.Account is not null;
+        lock (store.Gate)
+        {
+            var endpoints = store.All(WebhookEndpointsApi.Kind, e =>
+                e.Account is null && e.Livemode == storedEvent.Livemode && platforms.Contains(e.Platform)
+                && WebhookEndpointsApi.IsConnect(e) == connect && WebhookEndpointsApi.IsEnabled(e)
+                && WebhookEndpointsApi.Subscribes(e, type));
+            if (endpoints.Count == 0)
+            {
+                return;
+            }
+
+            storedEvent.Data["pending_webhooks"] = endpoints.Count;
+            store.Save(storedEvent);
+            var payloads = new Dictionary<string, string>(StringComparer.Ordinal);
+            var now = time.GetUtcNow();
+            foreach (var endpoint in endpoints)
+            {
+                var version = endpoint.Data["api_version"]?.ToString() ?? SandboxEvents.ApiVersion;
+                if (!payloads.TryGetValue(version, out var payload))
+                {
+                    var body = storedEvent.Data.DeepClone().AsObject();
+                    body["api_version"] = version;
+                    payload = body.ToJsonString(PayloadJson);
+                    payloads[version] = payload;
+                }
+
+                store.Save(new StoredObject
+                {
+                    Id = Ids.New("whdel"),
+                    Kind = Kind,
+                    Platform = endpoint.Platform,
+                    Livemode = storedEvent.Livemode,
+                    Created = now.ToUnixTimeSeconds(),
+                    Data = [],
+                    Meta = new JsonObject
+                    {
+                        ["event"] = storedEvent.Id,
+                        ["endpoint"] = endpoint.Id,
+                        ["payload"] = payload,
+                        ["attempts"] = 0,
+                        ["next_attempt_at"] = now.ToUnixTimeMilliseconds(),
+                    },
+                });
+            }
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>Makes one attempt for every delivery that is due now. Passes never overlap.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        await _pass.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var due = store.All(Kind, d => NextAttemptAt(d) <= now)
+                .OrderBy(d => d.Sequence)
+                .GroupBy(d => d.Meta["endpoint"]!.ToString())
+                .Select(deliveries => DeliverInOrderAsync(deliveries.ToList(), cancellationToken));
+            await Task.WhenAll(due);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    /// <summary>The <c>Stripe-Signature</c> header for a payload: <c>t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256&gt;</c>.</summary>
+    public static string SignatureHeader(string secret, long timestamp, string payload)
+    {
+        var signed = string.Create(CultureInfo.InvariantCulture, $"{timestamp}.{payload}");
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(signed));
+        return string.Create(CultureInfo.InvariantCulture, $"t={timestamp},v1={Convert.ToHexStringLower(mac)}");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.DeliverWebhooksInBackground)
+        {
+            return;
+        }
+
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = TimeSpan.Zero;
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+                wait = UntilNextDue();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogPassFailed(exception);
+                wait = TimeSpan.FromSeconds(1);
+            }
+
+            if (wait <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            using var timer = new CancellationTokenSource(wait, time);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
+            try
+            {
+                await _wake.Reader.ReadAsync(waiting.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The next delivery is due.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _pass.Dispose();
+    }
+
+    private async Task DeliverInOrderAsync(List<StoredObject> deliveries, CancellationToken cancellationToken)
+    {
+        foreach (var delivery in deliveries)
+        {
+            if (!await AttemptAsync(delivery, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One attempt; false when it failed, which ends the endpoint's turn.</summary>
+    private async Task<bool> AttemptAsync(StoredObject delivery, CancellationToken cancellationToken)
+    {
+        var eventId = delivery.Meta["event"]!.ToString();
+        var endpointId = delivery.Meta["endpoint"]!.ToString();
+        var endpoint = store.Find(endpointId);
+        if (endpoint is not { Kind: WebhookEndpointsApi.Kind } || !WebhookEndpointsApi.IsEnabled(endpoint))
+        {
+            store.Delete(delivery.Id);
+            LogDropped(eventId, endpointId);
+            return true;
+        }
+
+        var payload = delivery.Meta["payload"]!.ToString();
+        var attempt = (int)JsonNumber.Read(delivery.Meta["attempts"]) + 1;
+        var status = await PostAsync(endpoint, payload, cancellationToken);
+        var delivered = status is >= 200 and < 300;
+        if (delivered && options.DuplicateWebhookDeliveries)
+        {
+            await PostAsync(endpoint, payload, cancellationToken);
+        }
+
+        lock (store.Gate)
+        {
+            if (delivered)
+            {
+                store.Delete(delivery.Id);
+                if (store.Find(eventId) is { Kind: "event" } storedEvent)
+                {
+                    var pending = JsonNumber.Read(storedEvent.Data["pending_webhooks"]);
+                    storedEvent.Data["pending_webhooks"] = Math.Max(0, pending - 1);
+                    store.Save(storedEvent);
+                }
+
+                LogDelivered(eventId, endpointId, attempt, status!.Value);
+                return true;
+            }
+
+            if (attempt >= options.WebhookAttempts)
+            {
+                store.Delete(delivery.Id);
+                LogGaveUp(eventId, endpointId, attempt, status);
+                return false;
+            }
+
+            var retryIn = RetryDelay(attempt);
+            delivery.Meta["attempts"] = attempt;
+            delivery.Meta["next_attempt_at"] = time.GetUtcNow().Add(retryIn).ToUnixTimeMilliseconds();
+            store.Save(delivery);
+            LogWillRetry(eventId, endpointId, attempt, status, retryIn.TotalSeconds);
+            return false;
+        }
+    }
+
+    /// <summary>The status code of the endpoint's answer; null for a timeout or a connection error.</summary>
+    private async Task<int?> PostAsync(StoredObject endpoint, string payload, CancellationToken cancellationToken)
+    {
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Data["url"]!.ToString())
+        {
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.TryAddWithoutValidation("Stripe-Signature",
+            SignatureHeader(WebhookEndpointsApi.Secret(endpoint), timestamp, payload));
+
+        using var timeout = new CancellationTokenSource(AttemptTimeout, time);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var response = await httpClients.CreateClient(HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            return (int)response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private TimeSpan RetryDelay(int failedAttempts)
+    {
+        var delay = options.WebhookFirstRetryDelay * Math.Pow(2, Math.Min(failedAttempts - 1, 30));
+        return delay < options.WebhookMaxRetryDelay ? delay : options.WebhookMaxRetryDelay;
+    }
+
+    private TimeSpan UntilNextDue()
+    {
+        var next = store.All(Kind).Select(NextAttemptAt).DefaultIfEmpty(long.MaxValue).Min();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return next == long.MaxValue || next - now > IdleWait.TotalMilliseconds
+            ? IdleWait
+            : TimeSpan.FromMilliseconds(Math.Max(0, next - now));
+    }
+
+    private static long NextAttemptAt(StoredObject delivery) => JsonNumber.Read(delivery.Meta["next_attempt_at"]);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {EventId} to {EndpointId} (attempt {Attempt}, status {Status})")]
+    private partial void LogDelivered(string eventId, string endpointId, int attempt, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of {EventId} to {EndpointId} failed (attempt {Attempt}, status {Status}); retrying in {RetryInSeconds} s")]
+    private partial void LogWillRetry(string eventId, string endpointId, int attempt, int? status, double retryInSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up delivering {EventId} to {EndpointId} after {Attempts} attempts (last status {Status})")]
+    private partial void LogGaveUp(string eventId, string endpointId, int attempts, int? status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped delivery of {EventId}: endpoint {EndpointId} is deleted or disabled")]
+    private partial void LogDropped(string eventId, string endpointId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A webhook delivery pass failed")]
+    private partial void LogPassFailed(Exception exception);
+}
+
+public static class WebhookDeliveryRegistration
+{
+    /// <summary>The delivery loop as a hosted service, and an HTTP client that never follows redirects.</summary>
+    public static IServiceCollection AddWebhookDelivery(this IServiceCollection services)
+    {
+        services.AddHttpClient(WebhookDelivery.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
+        return services;
     }
 }
