@@ -1,7 +1,49 @@
+using Recur.Web.Data;
+using Recur.Web.Health;
+using Recur.Web.Integrations;
+using Recur.Web.Stripe;
+using Recur.Web.Tenants;
+using Recur.Web.Webhooks;
+
 var builder = WebApplication.CreateBuilder(args);
 
+// http://localhost:5080 unless an address is given (--urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS, Kestrel config).
+if (string.IsNullOrWhiteSpace(builder.Configuration["urls"])
+    && string.IsNullOrWhiteSpace(builder.Configuration["http_ports"])
+    && string.IsNullOrWhiteSpace(builder.Configuration["https_ports"])
+    && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+{
+    builder.WebHost.UseUrls("http://localhost:5080");
+}
+
+builder.Services.AddProblemDetails();
+builder.Services.AddRazorPages(options =>
+{
+    options.Conventions.AuthorizeFolder("/Admin", TenantClaims.AdminPolicy);
+});
+builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
+
+builder.AddData();
+builder.AddTenants();
+builder.AddStripe();
+builder.AddIntegrations();
+builder.AddWebhooks();
+
 var app = builder.Build();
-app.MapGet("/health", () => TypedResults.Ok());
+
+await app.MigrateDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapHealth();
+app.MapIntegrations();
+app.MapWebhooks();
+app.MapRazorPages();
+
 app.Run();
 
 public partial class Program;

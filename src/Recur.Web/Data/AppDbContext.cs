@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Recur.Web.Integrations;
+using Recur.Web.Tenants;
+using Recur.Web.Webhooks;
+
+namespace Recur.Web.Data;
+
+/// <summary>
+/// Recur's database. Provider-neutral: each provider has a subclass that owns its migrations
+/// (<see cref="SqliteAppDbContext"/>). Every tenant-owned entity is filtered by the current tenant.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options, CurrentTenant currentTenant)
+    : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<StripeConnection> StripeConnections => Set<StripeConnection>();
+    public DbSet<OAuthState> OAuthStates => Set<OAuthState>();
+    public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
+
+    /// <summary>Read by the query filters on every query, so each context sees only its own tenant.</summary>
+    private Guid? CurrentTenantId => currentTenant.TenantId;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Stored as a sortable number so that timestamps can be compared and ordered in queries on every provider.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<AppUser>(user =>
+        {
+            user.HasIndex(u => u.TenantId);
+        });
+
+        builder.Entity<Tenant>(tenant =>
+        {
+            tenant.Property(t => t.Name).HasMaxLength(200);
+            tenant.Property(t => t.Email).HasMaxLength(256);
+            tenant.Property(t => t.StripeEnvironment).HasConversion<string>().HasMaxLength(20);
+            tenant.Property(t => t.StripeAccountType).HasConversion<string>().HasMaxLength(20);
+            tenant.HasQueryFilter(t => t.Id == CurrentTenantId);
+        });
+
+        builder.Entity<StripeConnection>(connection =>
+        {
+            connection.HasIndex(c => new { c.TenantId, c.Environment }).IsUnique();
+            connection.HasIndex(c => c.AccountId);
+            connection.Property(c => c.Environment).HasConversion<string>().HasMaxLength(20);
+            connection.Property(c => c.AccountType).HasConversion<string>().HasMaxLength(20);
+            connection.Property(c => c.LinkMethod).HasConversion<string>().HasMaxLength(20);
+            connection.Property(c => c.AccountId).HasMaxLength(255);
+            connection.Property(c => c.Capabilities).HasConversion(
+                value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default),
+                json => JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonSerializerOptions.Default) ?? new Dictionary<string, string>(),
+                new ValueComparer<Dictionary<string, string>>(
+                    (a, b) => a != null && b != null && a.Count == b.Count && !a.Except(b).Any(),
+                    value => value.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
+                    value => new Dictionary<string, string>(value)));
+            connection.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
+            connection.HasQueryFilter(c => c.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<OAuthState>(state =>
+        {
+            state.HasIndex(s => s.StateHash).IsUnique();
+            state.Property(s => s.StateHash).HasMaxLength(64);
+            state.Property(s => s.Environment).HasConversion<string>().HasMaxLength(20);
+            state.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId);
+            state.HasQueryFilter(s => s.TenantId == CurrentTenantId);
+        });
+
+        // The webhook inbox belongs to the platform, not to a tenant: no query filter.
+        builder.Entity<StripeEvent>(stripeEvent =>
+        {
+            stripeEvent.HasKey(e => e.Id);
+            stripeEvent.Property(e => e.Id).HasMaxLength(255);
+            stripeEvent.Property(e => e.Environment).HasConversion<string>().HasMaxLength(20);
+            stripeEvent.Property(e => e.Type).HasMaxLength(255);
+            stripeEvent.Property(e => e.Account).HasMaxLength(255);
+            stripeEvent.HasIndex(e => new { e.ProcessedAt, e.NextAttemptAt });
+        });
+    }
+}

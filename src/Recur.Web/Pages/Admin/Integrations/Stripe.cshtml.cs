@@ -1,0 +1,134 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Recur.Web.Data;
+using Recur.Web.Integrations;
+using Recur.Web.Stripe;
+using Recur.Web.Tenants;
+
+namespace Recur.Web.Pages.Admin.Integrations;
+
+/// <summary>Integrations → Stripe: the settings and the connection card of the selected environment.</summary>
+public sealed class StripeModel(
+    AppDbContext db,
+    ConnectedAccounts accounts,
+    OAuthConnect oauth,
+    AccountOnboarding onboarding) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "environment")]
+    public string? EnvironmentName { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "outcome")]
+    public string? OutcomeCode { get; set; }
+
+    public Tenant Tenant { get; private set; } = null!;
+    public StripeEnvironment SelectedEnvironment { get; private set; }
+    public StripeConnectionCard Card { get; private set; } = null!;
+    public ConnectOutcome? Message { get; private set; }
+
+    public bool CanResumeOnboarding { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Tenant = await db.Tenants.SingleAsync(cancellationToken);
+        SelectedEnvironment = StripeEnvironmentNames.TryParse(EnvironmentName, out var environment) ? environment : Tenant.StripeEnvironment;
+        var connection = await accounts.FindAsync(SelectedEnvironment, cancellationToken);
+        Card = StripeConnectionCard.From(SelectedEnvironment, connection);
+        Message = ConnectOutcome.Find(OutcomeCode);
+        CanResumeOnboarding = connection is { IsLinked: true, LinkMethod: ConnectionLinkMethod.PlatformCreated }
+            && (connection.Status.State is ConnectionState.OnboardingIncomplete or ConnectionState.Restricted || connection.CurrentlyDue.Count > 0);
+    }
+
+    public async Task<IActionResult> OnPostSettingsAsync([FromForm] string? environment, [FromForm] string? accountType, CancellationToken cancellationToken)
+    {
+        if (!StripeEnvironmentNames.TryParse(environment, out var env) || !Enum.TryParse<StripeAccountType>(accountType, ignoreCase: true, out var type))
+        {
+            return BadRequestProblem("Choose an environment (test or production) and an account type (Standard or Express).");
+        }
+        var tenant = await db.Tenants.SingleAsync(cancellationToken);
+        tenant.ChooseStripeSettings(env, type);
+        await db.SaveChangesAsync(cancellationToken);
+        return Redirect(StripeConnectionCard.PageUrl(env, ConnectOutcome.SettingsSaved));
+    }
+
+    public async Task<IActionResult> OnPostConnectExistingAsync([FromForm] string? environment, CancellationToken cancellationToken)
+    {
+        if (!StripeEnvironmentNames.TryParse(environment, out var env))
+        {
+            return BadRequestProblem("Choose an environment: test or production.");
+        }
+        var start = await oauth.StartAsync(env, cancellationToken);
+        return Redirect(start.AuthorizeUrl?.ToString() ?? StripeConnectionCard.PageUrl(env, start.Refused));
+    }
+
+    public async Task<IActionResult> OnPostCreateAccountAsync([FromForm] string? environment, CancellationToken cancellationToken)
+    {
+        if (!StripeEnvironmentNames.TryParse(environment, out var env))
+        {
+            return BadRequestProblem("Choose an environment: test or production.");
+        }
+        var redirect = await onboarding.CreateAccountAsync(env, cancellationToken);
+        return Redirect(redirect.Url?.ToString() ?? StripeConnectionCard.PageUrl(env, redirect.Refused));
+    }
+
+    public async Task<IActionResult> OnPostResumeAsync([FromForm] Guid connectionId, CancellationToken cancellationToken)
+    {
+        var connection = await FindConnectionAsync(connectionId, cancellationToken);
+        if (connection is null)
+        {
+            return NotFound();
+        }
+        var redirect = await onboarding.LinkAsync(connection, cancellationToken);
+        return Redirect(redirect.Url?.ToString() ?? StripeConnectionCard.PageUrl(connection.Environment, redirect.Refused));
+    }
+
+    public async Task<IActionResult> OnPostRefreshAsync([FromForm] Guid connectionId, CancellationToken cancellationToken)
+    {
+        var connection = await FindConnectionAsync(connectionId, cancellationToken);
+        if (connection is null)
+        {
+            return NotFound();
+        }
+        var outcome = await accounts.RefreshAsync(connection, cancellationToken);
+        return Redirect(StripeConnectionCard.PageUrl(connection.Environment, outcome));
+    }
+
+    public async Task<IActionResult> OnPostDisconnectAsync([FromForm] Guid connectionId, CancellationToken cancellationToken)
+    {
+        var connection = await FindConnectionAsync(connectionId, cancellationToken);
+        if (connection is null)
+        {
+            return NotFound();
+        }
+        var outcome = await accounts.DisconnectAsync(connection, cancellationToken);
+        return Redirect(StripeConnectionCard.PageUrl(connection.Environment, outcome));
+    }
+
+    public async Task<IActionResult> OnPostDashboardAsync([FromForm] Guid connectionId, CancellationToken cancellationToken)
+    {
+        var connection = await FindConnectionAsync(connectionId, cancellationToken);
+        if (connection is null)
+        {
+            return NotFound();
+        }
+        try
+        {
+            var url = await accounts.DashboardUrlAsync(connection, cancellationToken);
+            return Redirect(url?.ToString() ?? StripeConnectionCard.PageUrl(connection.Environment, ConnectOutcome.NotConnected));
+        }
+        catch (global::Stripe.StripeException)
+        {
+            return Redirect(StripeConnectionCard.PageUrl(connection.Environment, ConnectOutcome.StripeError));
+        }
+    }
+
+    /// <summary>Only the signed-in tenant's connections are visible: another tenant's id is simply not found.</summary>
+    private Task<StripeConnection?> FindConnectionAsync(Guid id, CancellationToken cancellationToken) =>
+        db.StripeConnections.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+
+    private static ObjectResult BadRequestProblem(string detail) =>
+        new(new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Invalid request.", Detail = detail })
+        {
+            StatusCode = StatusCodes.Status400BadRequest,
+        };
+}
