@@ -126,7 +126,8 @@ public static class Idempotency
         }
     }
 
-    private static string RecordId(ApiCaller caller, string key)
+    /// <summary>Where the record for a key is kept: one per platform, mode, <c>Stripe-Account</c> and key.</summary>
+    internal static string RecordId(ApiCaller caller, string key)
     {
         var scope = $"{caller.Platform}|{caller.Livemode}|{caller.StripeAccount}|{key}";
         return "idem_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scope)));

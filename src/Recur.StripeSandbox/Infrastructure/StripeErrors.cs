@@ -34,6 +34,9 @@ public static class StripeErrors
     public static IResult MissingParameter(string param) =>
         InvalidRequest($"Missing required param: {param}.", param, "parameter_missing");
 
+    public static IResult UnknownParameter(string param) =>
+        InvalidRequest($"Received unknown parameter: {param}", param, "parameter_unknown");
+
     public static IResult InvalidValue(string param, string message) =>
         InvalidRequest(message, param, "parameter_invalid_empty");
 

@@ -60,6 +60,37 @@ public sealed class StripeParams(JsonObject root)
         return node;
     }
 
+    /// <summary>
+    /// The first parameter under <paramref name="under"/> (the top level when null) that is not in
+    /// <paramref name="allowed"/>, written as Stripe names it in errors (<c>controller[foo]</c>); null when all are
+    /// known. <c>expand</c> is always allowed at the top level.
+    /// </summary>
+    public string? Unknown(string? under, params string[] allowed)
+    {
+        var node = under is null ? root : Object(under);
+        if (node is null)
+        {
+            return null;
+        }
+
+        foreach (var (key, _) in node)
+        {
+            if (!allowed.Contains(key) && !(under is null && key == "expand"))
+            {
+                return under is null ? key : $"{BracketName(under)}[{key}]";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A dotted path as a form parameter name: <c>controller.fees</c> → <c>controller[fees]</c>.</summary>
+    public static string BracketName(string path)
+    {
+        var segments = path.Split('.');
+        return segments[0] + string.Concat(segments.Skip(1).Select(s => $"[{s}]"));
+    }
+
     public string? String(string path) => Node(path) is JsonValue v ? v.ToString() : null;
 
     public JsonObject? Object(string path) => Node(path) as JsonObject;
@@ -106,6 +137,44 @@ public sealed class StripeParams(JsonObject root)
         }
 
         return false;
+    }
+
+    /// <summary>Stripe's limits on <c>metadata</c>: at most 50 keys, keys up to 40 characters, values up to 500.</summary>
+    public IResult? MetadataError()
+    {
+        if (Object("metadata") is not { } metadata)
+        {
+            return Node("metadata") is null or JsonValue ? null
+                : StripeErrors.InvalidRequest("Invalid metadata: must be a hash of keys and values.", "metadata");
+        }
+
+        if (metadata.Count > 50)
+        {
+            return StripeErrors.InvalidRequest("Invalid metadata: metadata can have at most 50 keys.", "metadata");
+        }
+
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Length > 40)
+            {
+                return StripeErrors.InvalidRequest(
+                    $"Invalid metadata: metadata keys can be at most 40 characters long ('{key}').", $"metadata[{key}]");
+            }
+
+            if (value is not JsonValue)
+            {
+                return StripeErrors.InvalidRequest(
+                    "Invalid metadata: metadata values must be strings.", $"metadata[{key}]");
+            }
+
+            if (value.ToString().Length > 500)
+            {
+                return StripeErrors.InvalidRequest(
+                    $"Invalid metadata: metadata values can be at most 500 characters long ('{key}').", $"metadata[{key}]");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The <c>metadata</c> parameter merged into existing metadata; an empty value removes a key.</summary>

@@ -33,6 +33,12 @@ public sealed class StripeRequest
 
     public long Now => Time.GetUtcNow().ToUnixTimeSeconds();
 
+    /// <summary>The request's <c>Idempotency-Key</c>, for the <c>request</c> field of the events it causes.</summary>
+    public string? IdempotencyKey => Http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+
+    /// <summary>The sandbox's own origin as the client reached it, for URLs it hands out (links, pages).</summary>
+    public string BaseUrl => $"{Http.Request.Scheme}://{Http.Request.Host}";
+
     public static async ValueTask<StripeRequest> BindAsync(HttpContext context)
     {
         var pairs = context.Request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))).ToList();
