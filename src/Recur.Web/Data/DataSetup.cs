@@ -10,14 +10,17 @@ public static class DataSetup
     /// <summary>Registers <see cref="AppDbContext"/> on SQLite, from <c>ConnectionStrings:Recur</c>.</summary>
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Recur");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        // Read when the first context is made, so configuration added late (tests, hosting) is honoured.
+        builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>((services, options) =>
         {
-            connectionString = DefaultConnectionString;
-        }
-        connectionString = AnchorToContentRoot(connectionString, builder.Environment.ContentRootPath);
-
-        builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(options => options.UseSqlite(connectionString));
+            var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Recur");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                connectionString = DefaultConnectionString;
+            }
+            var contentRoot = services.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            options.UseSqlite(AnchorToContentRoot(connectionString, contentRoot));
+        });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }

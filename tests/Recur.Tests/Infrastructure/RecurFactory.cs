@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Recur.Web.Stripe;
+
+namespace Recur.Tests.Infrastructure;
+
+/// <summary>
+/// Recur on real Kestrel at a free loopback port, with its own SQLite file, the embedded sandbox in memory at a
+/// free port, and platform keys no other factory uses (so each factory is an isolated sandbox platform). Ready
+/// when <c>/health</c> answers 200. Shared by one test class; each test signs up its own tenant.
+/// </summary>
+public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"recur-tests-{Guid.NewGuid():N}.db");
+
+    public RecurFactory()
+    {
+        Platform = Guid.NewGuid().ToString("N");
+        UseKestrel(0);
+    }
+
+    /// <summary>The sandbox platform name: keys are <c>sk_test_{Platform}</c>, <c>sk_live_{Platform}</c>…</summary>
+    public string Platform { get; }
+
+    public string ClientId => "ca_" + Platform;
+
+    /// <summary>Recur's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri ServerAddress { get; private set; } = null!;
+
+    /// <summary>The embedded sandbox's address.</summary>
+    public Uri SandboxAddress { get; private set; } = null!;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Recur"] = $"Data Source={_databasePath}",
+            ["Sandbox:Url"] = "http://127.0.0.1:0",
+            ["Sandbox:DatabasePath"] = "",
+            ["Stripe:Test:SecretKey"] = "sk_test_" + Platform,
+            ["Stripe:Test:PublishableKey"] = "pk_test_" + Platform,
+            ["Stripe:Test:ClientId"] = ClientId,
+            ["Stripe:Test:UseEmbeddedSandbox"] = "true",
+            ["Stripe:Production:SecretKey"] = "sk_live_" + Platform,
+            ["Stripe:Production:PublishableKey"] = "pk_live_" + Platform,
+            ["Stripe:Production:ClientId"] = ClientId,
+            ["Stripe:Production:UseEmbeddedSandbox"] = "true",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        ServerAddress = new Uri(addresses.First());
+        SandboxAddress = await Services.GetRequiredService<EmbeddedSandbox>().WaitUntilReadyAsync(CancellationToken.None);
+
+        using var http = new HttpClient { BaseAddress = ServerAddress };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/health");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Recur did not become healthy within 30 seconds.");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>A browser-like client: its own cookies, redirects followed by hand.</summary>
+    public RecurBrowser NewBrowser() => new(ServerAddress);
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        GC.SuppressFinalize(this);
+    }
+}

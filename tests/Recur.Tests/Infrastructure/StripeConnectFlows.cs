@@ -1,0 +1,101 @@
+namespace Recur.Tests.Infrastructure;
+
+/// <summary>The steps an admin takes on the Stripe card and on the sandbox's hosted pages.</summary>
+public static class StripeConnectFlows
+{
+    /// <summary>A new tenant, signed up in a new browser.</summary>
+    public static async Task<(RecurBrowser Browser, string Email)> SignUpTenantAsync(this RecurFactory factory, string businessName = "Acme Books")
+    {
+        var browser = factory.NewBrowser();
+        var email = $"admin-{Guid.NewGuid():N}@example.com";
+        var page = await browser.SignUpAsync(businessName, email);
+        Assert.Equal("/admin", page.Url.AbsolutePath);
+        return (browser, email);
+    }
+
+    public static async Task<Page> ChooseSettingsAsync(this RecurBrowser browser, string environment, string accountType)
+    {
+        var card = await browser.StripeCardAsync(environment);
+        return await browser.SubmitAsync(card, card.Form("handler=Settings"), new Dictionary<string, string>
+        {
+            ["environment"] = environment,
+            ["accountType"] = accountType,
+        });
+    }
+
+    /// <summary>Presses "I already have a Stripe account" and lands on the sandbox's OAuth consent page.</summary>
+    public static async Task<Page> StartOAuthAsync(this RecurBrowser browser, string environment = "test")
+    {
+        var card = await browser.StripeCardAsync(environment);
+        return await browser.SubmitAsync(card, card.Form("handler=ConnectExisting"));
+    }
+
+    /// <summary>Answers the consent page; returns the callback URL Stripe sent the browser to, not yet visited.</summary>
+    public static async Task<Uri> DecideOnConsentPageAsync(this RecurBrowser browser, Page consent, string decision,
+        string email, string businessName = "Existing Books Ltd", string country = "GB")
+    {
+        var form = consent.Form("/oauth/authorize");
+        var response = await browser.PostRawAsync(consent, form, new Dictionary<string, string>
+        {
+            ["email"] = email,
+            ["business_name"] = businessName,
+            ["country"] = country,
+        }, ("decision", decision));
+        Assert.True((int)response.StatusCode is >= 300 and < 400, $"The consent page answered {(int)response.StatusCode}.");
+        var location = response.Headers.Location!;
+        return location.IsAbsoluteUri ? location : new Uri(consent.Url, location);
+    }
+
+    /// <summary>The whole OAuth connection; returns the card it ends on and the callback URL used.</summary>
+    public static async Task<(Page Card, Uri Callback)> ConnectExistingAccountAsync(this RecurBrowser browser,
+        string environment = "test", string decision = "allow", string? stripeEmail = null, string businessName = "Existing Books Ltd")
+    {
+        var consent = await browser.StartOAuthAsync(environment);
+        var callback = await browser.DecideOnConsentPageAsync(consent, decision, stripeEmail ?? $"owner-{Guid.NewGuid():N}@example.com", businessName);
+        var card = await browser.GetAsync(callback.ToString());
+        return (card, callback);
+    }
+
+    /// <summary>Presses "create a new account" and lands on the sandbox's hosted onboarding page.</summary>
+    public static async Task<Page> CreateNewAccountAsync(this RecurBrowser browser, string environment = "test")
+    {
+        var card = await browser.StripeCardAsync(environment);
+        return await browser.SubmitAsync(card, card.Form("handler=CreateAccount"));
+    }
+
+    /// <summary>Fills the hosted onboarding form with Stripe's Connect test values and submits it.</summary>
+    public static Task<Page> CompleteOnboardingAsync(this RecurBrowser browser, Page onboarding, string businessName = "Acme Books") =>
+        browser.SubmitAsync(onboarding, onboarding.Form("/connect/onboarding/"), new Dictionary<string, string>
+        {
+            ["business_name"] = businessName,
+            ["country"] = "GB",
+            ["default_currency"] = "gbp",
+            ["url"] = "https://acme.example",
+            ["product_description"] = "Book subscriptions",
+            ["support_phone"] = "+442071234567",
+            ["sort_code"] = "108800",
+            ["account_number"] = "00012345",
+        }, ("action", "submit"));
+
+    /// <summary>Leaves the hosted onboarding early, with requirements still due.</summary>
+    public static Task<Page> LeaveOnboardingAsync(this RecurBrowser browser, Page onboarding) =>
+        browser.SubmitAsync(onboarding, onboarding.Form("/connect/onboarding/"), button: ("action", "leave"));
+
+    /// <summary>The connection id carried by the card's Refresh form.</summary>
+    public static Guid ConnectionId(this Page card) => Guid.Parse(card.Form("handler=Refresh").Fields["connectionId"]);
+
+    /// <summary>Reads the card again until its status is <paramref name="status"/> (webhooks arrive asynchronously).</summary>
+    public static async Task<Page> WaitForStatusAsync(this RecurBrowser browser, string status, string environment = "test")
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var card = await browser.StripeCardAsync(environment);
+            if (card.TestId("status") == status || DateTime.UtcNow > deadline)
+            {
+                return card;
+            }
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,7 +1,0 @@
-namespace Recur.Tests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void True_is_true() => Assert.True(true);
-}
