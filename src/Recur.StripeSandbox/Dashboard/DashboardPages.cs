@@ -28,7 +28,7 @@ public static class DashboardPages
             return NotFound(accountId);
         }
 
-        var e = HostedPage.Encode;
+        var e = SandboxHtml.Encode;
         var data = account.Data;
         var connections = new StringBuilder();
         foreach (var platform in AccountAccess.Platforms(account))
@@ -41,13 +41,13 @@ public static class DashboardPages
                 connections.Append($"""
                     <form method="post" action="/dashboard/{e(account.Id)}/disconnect">
                       <input type="hidden" name="client_id" value="{e(clientId)}">
-                      <button type="submit" class="secondary">Disconnect</button>
+                      <button type="submit">Disconnect</button>
                     </form>
                     """);
             }
             else
             {
-                connections.Append("<span class=\"note\">Controls this account; it cannot be disconnected here.</span>");
+                connections.Append("<span class=\"hint\">Controls this account; it cannot be disconnected here.</span>");
             }
 
             connections.Append("</td></tr>");
@@ -55,10 +55,9 @@ public static class DashboardPages
 
         var notice = disconnected is null ? "" : $"<p role=\"status\">Disconnected from {e(disconnected)}.</p>";
         var platforms = connections.Length == 0
-            ? "<p class=\"note\">No platform is connected to this account.</p>"
+            ? "<p class=\"hint\">No platform is connected to this account.</p>"
             : $"<table>{connections}</table>";
         var body = $"""
-            <h1>{e(Text(data["business_profile"]?["name"]) ?? account.Id)}</h1>
             {notice}
             <dl>
               <dt>Account</dt><dd><code>{e(account.Id)}</code></dd>
@@ -71,7 +70,8 @@ public static class DashboardPages
             <h2>Connected platforms</h2>
             {platforms}
             """;
-        return HostedPage.Render($"{account.Id} | Stripe sandbox dashboard", HostedPage.ModeBadge(account.Livemode), body);
+        return SandboxHtml.Result($"Stripe sandbox — dashboard of {Text(data["business_profile"]?["name"]) ?? account.Id}",
+            account.Livemode, body);
     }
 
     private static async Task<IResult> DisconnectAsync(string accountId, HttpRequest http, SandboxStore store,
@@ -87,11 +87,10 @@ public static class DashboardPages
         var platform = OAuthConnections.PlatformOf(clientId);
         if (platform is null || !oauth.Disconnect(account, platform))
         {
-            return HostedPage.Render("Cannot disconnect | Stripe sandbox dashboard", HostedPage.ModeBadge(account.Livemode),
+            return SandboxHtml.Result("Stripe sandbox — cannot disconnect", account.Livemode,
                 $"""
-                <h1>Cannot disconnect</h1>
-                <p class="error">{HostedPage.Encode(clientId ?? "(no client_id)")} is not connected to this account through OAuth.</p>
-                <p><a href="/dashboard/{HostedPage.Encode(account.Id)}">Back to the dashboard</a></p>
+                <p class="errors">{SandboxHtml.Encode(clientId ?? "(no client_id)")} is not connected to this account through OAuth.</p>
+                <p><a href="/dashboard/{SandboxHtml.Encode(account.Id)}">Back to the dashboard</a></p>
                 """, StatusCodes.Status400BadRequest);
         }
 
@@ -99,8 +98,8 @@ public static class DashboardPages
     }
 
     private static IResult NotFound(string accountId) =>
-        HostedPage.Render("Not found | Stripe sandbox dashboard", "",
-            $"<h1>No such account</h1><p>There is no sandbox account <code>{HostedPage.Encode(accountId)}</code>.</p>",
+        SandboxHtml.Result("Stripe sandbox — no such account", null,
+            $"<p>There is no sandbox account <code>{SandboxHtml.Encode(accountId)}</code>.</p>",
             StatusCodes.Status404NotFound);
 
     private static string? Text(JsonNode? node) =>

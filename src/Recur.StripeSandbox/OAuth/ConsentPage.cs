@@ -1,5 +1,5 @@
 using System.Text;
-using Recur.StripeSandbox.Dashboard;
+using Recur.StripeSandbox.Infrastructure;
 
 namespace Recur.StripeSandbox.OAuth;
 
@@ -17,7 +17,7 @@ public static class ConsentPage
     public static IResult Render(AuthorizeRequest request, Prefill prefill, IEnumerable<string> knownEmails,
         string? error = null)
     {
-        var e = HostedPage.Encode;
+        var e = SandboxHtml.Encode;
         var access = request.Scope == "read_write"
             ? "read and write access to your Stripe account: it will be able to create customers, products, "
               + "subscriptions and payments on your behalf"
@@ -29,35 +29,32 @@ public static class ConsentPage
         }
 
         var body = $"""
-            <h1>Connect your Stripe account to {e(request.Platform)}</h1>
             <p><strong>{e(request.Platform)}</strong> (<code>{e(request.ClientId)}</code>) asks for {access}.</p>
-            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{e(error)}</p>")}
+            {(error is null ? "" : $"<div class=\"errors\" role=\"alert\"><p>{e(error)}</p></div>")}
             <form method="post" action="/oauth/authorize">
               <input type="hidden" name="client_id" value="{e(request.ClientId)}">
               <input type="hidden" name="response_type" value="code">
               <input type="hidden" name="redirect_uri" value="{e(request.RedirectUri)}">
               <input type="hidden" name="scope" value="{e(request.Scope)}">
               <input type="hidden" name="state" value="{e(request.State)}">
-              <label>Email of your Stripe account
-                <input type="email" name="email" value="{e(prefill.Email)}" list="sandbox-accounts" autocomplete="off">
-              </label>
+              <label for="email">Email of your Stripe account</label>
+              <input type="email" id="email" name="email" value="{e(prefill.Email)}" list="sandbox-accounts" autocomplete="off">
               <datalist id="sandbox-accounts">{datalist}</datalist>
-              <p class="note">An email of an existing sandbox account signs in to it; a new email (or none) creates a
+              <p class="hint">An email of an existing sandbox account signs in to it; a new email (or none) creates a
               new Standard account, already fully onboarded.</p>
-              <label>Business name
-                <input type="text" name="business_name" value="{e(prefill.BusinessName)}">
-              </label>
-              <label>Country
-                <input type="text" name="country" value="{e(prefill.Country)}" maxlength="2" size="2">
-              </label>
-              <button type="submit" name="decision" value="allow">Connect my Stripe account</button>
-              <button type="submit" name="decision" value="deny" class="secondary">Deny access</button>
+              <label for="business_name">Business name</label>
+              <input type="text" id="business_name" name="business_name" value="{e(prefill.BusinessName)}">
+              <label for="country">Country</label>
+              <input type="text" id="country" name="country" value="{e(prefill.Country)}" maxlength="2">
+              <div class="actions">
+                <button type="submit" name="decision" value="allow" class="primary">Connect my Stripe account</button>
+                <button type="submit" name="decision" value="deny">Deny access</button>
+              </div>
             </form>
-            <p class="note">Test or live: one client id serves both modes here, so the account is connected in the
-            mode of the secret key that redeems the authorization code.</p>
+            <p class="hint">Test or live mode: one client id serves both here, so the account is connected in the mode
+            of the secret key that redeems the authorization code.</p>
             """;
-        return HostedPage.Render($"Connect to {request.Platform} | Stripe sandbox",
-            """<span class="badge sandbox">TEST OR LIVE MODE</span>""", body,
+        return SandboxHtml.Result($"Stripe sandbox — connect your Stripe account to {request.Platform}", null, body,
             error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 }

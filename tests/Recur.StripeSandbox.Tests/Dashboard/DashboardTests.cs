@@ -1,6 +1,4 @@
 using System.Net;
-using Recur.StripeSandbox.Accounts;
-using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.Tests.Infrastructure;
 using Recur.StripeSandbox.Tests.OAuth;
 using Recur.StripeSandbox.Tests.WebhookEndpoints;
@@ -32,9 +30,15 @@ public sealed class DashboardTests(SandboxFixture sandbox) : IClassFixture<Sandb
     public async Task An_account_the_platform_controls_shows_no_disconnect_button()
     {
         var platform = sandbox.NewPlatform();
-        var account = AccountObjects.NewStandalone("owned@example.com", "Owned Ltd", "GB", false, 0);
-        AccountAccess.Connect(account, platform.Name, "created");
-        sandbox.Services.GetRequiredService<SandboxStore>().Save(account);
+        var account = await platform.Test.V1.Accounts.CreateAsync(new AccountCreateOptions
+        {
+            Controller = new AccountControllerOptions
+            {
+                StripeDashboard = new AccountControllerStripeDashboardOptions { Type = "full" },
+            },
+            Country = "GB",
+            BusinessProfile = new AccountBusinessProfileOptions { Name = "Owned Ltd" },
+        }, cancellationToken: Ct);
         using var browser = OAuthFlow.Browser();
 
         var html = await browser.GetStringAsync($"{sandbox.BaseUrl}/dashboard/{account.Id}", Ct);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Recur.StripeSandbox.Accounts;
 using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.Tests.Infrastructure;
 using Stripe;
@@ -23,7 +22,7 @@ public sealed class OAuthTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains($"Connect your Stripe account to {platform.Name}", html);
+        Assert.Contains($"connect your Stripe account to {platform.Name}", html);
         var fields = OAuthFlow.Inputs(html);
         Assert.Equal(platform.ClientId, fields["client_id"]);
         Assert.Equal("code", fields["response_type"]);
@@ -33,8 +32,8 @@ public sealed class OAuthTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
         Assert.Equal("ada@example.com", fields["email"]);
         Assert.Equal("Ada Ltd", fields["business_name"]);
         Assert.Equal("GB", fields["country"]);
-        Assert.Contains("""name="decision" value="allow">Connect my Stripe account</button>""", html);
-        Assert.Contains("""name="decision" value="deny" class="secondary">Deny access</button>""", html);
+        Assert.Contains("""name="decision" value="allow" class="primary">Connect my Stripe account</button>""", html);
+        Assert.Contains("""name="decision" value="deny">Deny access</button>""", html);
     }
 
     [Fact]
@@ -73,10 +72,10 @@ public sealed class OAuthTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
         var authorized = Assert.Single(events.Data);
         Assert.Equal("account.application.authorized", authorized.Type);
         Assert.Equal(token.StripeUserId, authorized.Account);
-        var account = Store.Find(token.StripeUserId)!;
-        Assert.False(account.Livemode);
-        Assert.Equal("grace@example.com", account.Data["email"]?.ToString());
-        Assert.Equal("oauth", AccountAccess.Method(account, platform.Name));
+        var account = await platform.Test.V1.Accounts.GetAsync(token.StripeUserId, cancellationToken: Ct);
+        Assert.Equal("grace@example.com", account.Email);
+        Assert.True(account.ChargesEnabled);
+        Assert.Equal("standard", account.Type);
     }
 
     [Fact]
@@ -110,9 +109,8 @@ public sealed class OAuthTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
         var two = await OAuthFlow.ConnectAsync(second.Test, email.ToUpperInvariant());
 
         Assert.Equal(one.StripeUserId, two.StripeUserId);
-        var account = Store.Find(one.StripeUserId)!;
-        Assert.True(AccountAccess.IsConnected(account, first.Name));
-        Assert.True(AccountAccess.IsConnected(account, second.Name));
+        Assert.Equal(email, (await first.Test.V1.Accounts.GetAsync(one.StripeUserId, cancellationToken: Ct)).Email);
+        Assert.Equal(email, (await second.Test.V1.Accounts.GetAsync(one.StripeUserId, cancellationToken: Ct)).Email);
     }
 
     [Fact]
@@ -261,16 +259,22 @@ public sealed class OAuthTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
     public async Task Deauthorizing_an_account_the_platform_created_fails_with_invalid_client()
     {
         var platform = sandbox.NewPlatform();
-        var account = AccountObjects.NewStandalone("owned@example.com", "Owned", "GB", false, 0);
-        AccountAccess.Connect(account, platform.Name, "created");
-        Store.Save(account);
+        var account = await platform.Test.V1.Accounts.CreateAsync(new AccountCreateOptions
+        {
+            Controller = new AccountControllerOptions
+            {
+                StripeDashboard = new AccountControllerStripeDashboardOptions { Type = "full" },
+            },
+            Country = "GB",
+        }, cancellationToken: Ct);
 
         var refused = await Assert.ThrowsAsync<StripeException>(() => new OAuthTokenService(platform.Test).DeauthorizeAsync(
             new OAuthDeauthorizeOptions { StripeUserId = account.Id }, cancellationToken: Ct));
 
         Assert.Equal("invalid_client", refused.StripeError.Error);
         Assert.Contains("no_deauth_on_controlled_account", refused.StripeError.ErrorDescription);
-        Assert.True(AccountAccess.IsConnected(Store.Find(account.Id)!, platform.Name));
+        var stillThere = await platform.Test.V1.Accounts.GetAsync(account.Id, cancellationToken: Ct);
+        Assert.Equal(account.Id, stillThere.Id);
     }
 
     [Fact]
@@ -290,7 +294,8 @@ public sealed class OAuthTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
         Assert.Equal("invalid_client", liveKey.StripeError.Error);
         Assert.Equal("invalid_client", otherPlatform.StripeError.Error);
         Assert.Equal("invalid_client", foreignClientId.StripeError.Error);
-        Assert.True(AccountAccess.IsConnected(Store.Find(token.StripeUserId)!, platform.Name));
+        var account = await platform.Test.V1.Accounts.GetAsync(token.StripeUserId, cancellationToken: Ct);
+        Assert.Equal(token.StripeUserId, account.Id);
     }
 
     private SandboxStore Store => sandbox.Services.GetRequiredService<SandboxStore>();
