@@ -85,7 +85,7 @@ public static class DashboardPages
         var form = http.HasFormContentType ? await http.ReadFormAsync(cancellationToken) : null;
         var clientId = form?["client_id"].ToString();
         var platform = OAuthConnections.PlatformOf(clientId);
-        if (platform is null || !oauth.Disconnect(account, platform))
+        if (platform is null || !oauth.Disconnect(account.Id, platform))
         {
             return SandboxHtml.Result("Stripe sandbox — cannot disconnect", account.Livemode,
                 $"""

@@ -151,9 +151,9 @@ public static class OAuthApi
             if (code.Meta["used"]?.GetValue<bool>() == true)
             {
                 // Stripe: using a code twice revokes the connection it made.
-                if (code.Meta["account"]?.ToString() is { } accountId && store.Find(accountId) is { Kind: "account" } used)
+                if (code.Meta["account"]?.ToString() is { } accountId)
                 {
-                    connections.Disconnect(used, key.Platform);
+                    connections.Disconnect(accountId, key.Platform);
                 }
 
                 return OAuthErrors.InvalidGrant(
@@ -176,7 +176,7 @@ public static class OAuthApi
                 Id = Ids.New("rt", 32), Kind = RefreshTokenKind, Platform = key.Platform, Livemode = key.Livemode,
                 Created = now, Data = [], Meta = new JsonObject { ["account"] = account.Id, ["scope"] = scope },
             });
-            connections.Connect(account, key.Platform);
+            connections.Connect(account.Id, key.Platform);
             return Token(account.Id, key.Livemode, scope, refreshToken.Id);
         }
     }
@@ -270,7 +270,11 @@ public static class OAuthApi
                 $"no_deauth_on_controlled_account: {accountId} is controlled by your platform, so it cannot be deauthorized. Reject the account instead.");
         }
 
-        connections.Disconnect(account, key.Platform);
+        if (!connections.Disconnect(account.Id, key.Platform))
+        {
+            return OAuthErrors.InvalidClient($"This application is not connected to stripe account {accountId}, or that account does not exist.");
+        }
+
         return new StripeJsonResult(new JsonObject { ["stripe_user_id"] = accountId });
     }
 

@@ -38,12 +38,14 @@ public sealed class OAuthConnections(SandboxStore store, SandboxEvents events)
     public static bool IsOAuthConnected(StoredObject account, string platform) =>
         AccountAccess.IsConnected(account, platform) && AccountAccess.Method(account, platform) == Method;
 
-    public void Connect(StoredObject account, string platform)
+    /// <summary>Links the account to the platform through OAuth (again, if it already was) and tells the platform.</summary>
+    public void Connect(string accountId, string platform)
     {
+        StoredObject account;
         lock (store.Gate)
         {
-            AccountAccess.Connect(account, platform, Method);
-            store.Save(account);
+            account = store.Find(accountId) ?? throw new InvalidOperationException($"No account {accountId}.");
+            Change(account, a => AccountAccess.Connect(a, platform, Method));
         }
 
         events.Publish("account.application.authorized", Application(platform), account.Livemode, account.Id, [platform]);
@@ -53,20 +55,32 @@ public sealed class OAuthConnections(SandboxStore store, SandboxEvents events)
     /// Removes an OAuth connection and tells the platform. The platform is named explicitly as the event's target
     /// because it is no longer connected to the account. False when there was no such connection.
     /// </summary>
-    public bool Disconnect(StoredObject account, string platform)
+    public bool Disconnect(string accountId, string platform)
     {
+        StoredObject? account;
         lock (store.Gate)
         {
-            if (!IsOAuthConnected(account, platform))
+            account = store.Find(accountId);
+            if (account is not { Kind: "account" } || !IsOAuthConnected(account, platform))
             {
                 return false;
             }
 
-            AccountAccess.Disconnect(account, platform);
-            store.Save(account);
+            Change(account, a => AccountAccess.Disconnect(a, platform));
         }
 
         events.Publish("account.application.deauthorized", Application(platform), account.Livemode, account.Id, [platform]);
         return true;
+    }
+
+    /// <summary>
+    /// Changes the account's bookkeeping on a copy that then replaces it, so that requests reading the account
+    /// without the gate never see it half changed. Called under the gate, with the stored account.
+    /// </summary>
+    private void Change(StoredObject account, Action<StoredObject> change)
+    {
+        account.Meta = account.Meta.DeepClone().AsObject();
+        change(account);
+        store.Save(account);
     }
 }

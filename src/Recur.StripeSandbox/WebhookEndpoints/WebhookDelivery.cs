@@ -62,8 +62,7 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
                 return;
             }
 
-            storedEvent.Data["pending_webhooks"] = endpoints.Count;
-            store.Save(storedEvent);
+            SetPendingWebhooks(storedEvent, endpoints.Count);
             var payloads = new Dictionary<string, string>(StringComparer.Ordinal);
             var now = time.GetUtcNow();
             foreach (var endpoint in endpoints)
@@ -221,9 +220,7 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
                 store.Delete(delivery.Id);
                 if (store.Find(eventId) is { Kind: "event" } storedEvent)
                 {
-                    var pending = JsonNumber.Read(storedEvent.Data["pending_webhooks"]);
-                    storedEvent.Data["pending_webhooks"] = Math.Max(0, pending - 1);
-                    store.Save(storedEvent);
+                    SetPendingWebhooks(storedEvent, Math.Max(0, JsonNumber.Read(storedEvent.Data["pending_webhooks"]) - 1));
                 }
 
                 LogDelivered(eventId, endpointId, attempt, status!.Value);
@@ -274,6 +271,15 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
         {
             return null;
         }
+    }
+
+    /// <summary>Under the gate: replaces the event's JSON with a changed copy, so readers never see it half written.</summary>
+    private void SetPendingWebhooks(StoredObject storedEvent, long pending)
+    {
+        var data = storedEvent.Data.DeepClone().AsObject();
+        data["pending_webhooks"] = pending;
+        storedEvent.Data = data;
+        store.Save(storedEvent);
     }
 
     private TimeSpan RetryDelay(int failedAttempts)

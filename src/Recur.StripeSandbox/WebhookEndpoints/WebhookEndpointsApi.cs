@@ -148,7 +148,7 @@ public static class WebhookEndpointsApi
                 return NotFound(id);
             }
 
-            var data = endpoint.Data;
+            var data = endpoint.Data.DeepClone().AsObject();
             if (url is not null)
             {
                 data["url"] = url;
@@ -174,6 +174,7 @@ public static class WebhookEndpointsApi
                 data["status"] = disabled.Value ? "disabled" : "enabled";
             }
 
+            endpoint.Data = data;
             request.Store.Save(endpoint);
             return request.Respond(data);
         }
