@@ -63,8 +63,9 @@ public static class StripeConnectFlows
         return await browser.SubmitAsync(card, card.Form("handler=CreateAccount"));
     }
 
-    /// <summary>Fills the hosted onboarding form with Stripe's Connect test values and submits it.</summary>
-    public static Task<Page> CompleteOnboardingAsync(this RecurBrowser browser, Page onboarding, string businessName = "Acme Books") =>
+    /// <summary>Fills the hosted onboarding form and submits it: Stripe's test bank account in test mode, a
+    /// real-looking one in live mode (where the test sort code is refused, as on Stripe).</summary>
+    public static Task<Page> CompleteOnboardingAsync(this RecurBrowser browser, Page onboarding, string businessName = "Acme Books", bool live = false) =>
         browser.SubmitAsync(onboarding, onboarding.Form("/connect/onboarding/"), new Dictionary<string, string>
         {
             ["business_name"] = businessName,
@@ -73,8 +74,8 @@ public static class StripeConnectFlows
             ["url"] = "https://acme.example",
             ["product_description"] = "Book subscriptions",
             ["support_phone"] = "+442071234567",
-            ["sort_code"] = "108800",
-            ["account_number"] = "00012345",
+            ["sort_code"] = live ? "200000" : "108800",
+            ["account_number"] = live ? "55779911" : "00012345",
         }, ("action", "submit"));
 
     /// <summary>Leaves the hosted onboarding early, with requirements still due.</summary>
