@@ -32,6 +32,8 @@ public static class SandboxServer
         builder.Services.AddHttpClient();
         builder.Services.AddWebhookDelivery();
         builder.Services.AddSingleton<OAuthConnections>();
+        // Redirects carry OAuth authorization codes and link tokens: keep their URLs out of the logs.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result.RedirectResult", LogLevel.Warning);
 
         var app = builder.Build();
         app.Use((context, next) =>
