@@ -44,7 +44,9 @@ public sealed partial class EmbeddedSandbox(
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
             }
-            _app = SandboxServer.Create(new SandboxOptions { Url = options.Url, DatabasePath = databasePath, Time = time });
+            // The sandbox logs warnings and its address; Recur's own logs say what Recur does with Stripe.
+            string[] args = ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"];
+            _app = SandboxServer.Create(new SandboxOptions { Url = options.Url, DatabasePath = databasePath, Time = time }, args);
             await _app.StartAsync(cancellationToken);
             var bound = _app.Urls.First();
             var baseUrl = new Uri(bound.TrimEnd('/'));

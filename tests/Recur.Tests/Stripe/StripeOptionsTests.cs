@@ -1,0 +1,108 @@
+using Recur.Web.Stripe;
+
+namespace Recur.Tests.Stripe;
+
+public sealed class StripeOptionsTests
+{
+    private static StripeOptions Configure(StripeEnvironment environment, StripeOptions options)
+    {
+        new StripeOptionsDefaults().PostConfigure(environment.ToString(), options);
+        return options;
+    }
+
+    private static IReadOnlyList<string> Failures(StripeEnvironment environment, StripeOptions options)
+    {
+        var result = new StripeOptionsValidation().Validate(environment.ToString(), Configure(environment, options));
+        return result.Failed ? result.Failures!.ToList() : [];
+    }
+
+    [Fact]
+    public void Unconfigured_test_environment_uses_the_embedded_sandbox_with_test_keys()
+    {
+        var options = Configure(StripeEnvironment.Test, new StripeOptions());
+
+        Assert.True(options.UsesEmbeddedSandbox);
+        Assert.Equal("sk_test_recur", options.SecretKey);
+        Assert.Equal("pk_test_recur", options.PublishableKey);
+        Assert.Equal("ca_recur", options.ClientId);
+        Assert.Empty(Failures(StripeEnvironment.Test, new StripeOptions()));
+    }
+
+    [Fact]
+    public void Unconfigured_production_environment_uses_the_embedded_sandbox_with_live_keys()
+    {
+        var options = Configure(StripeEnvironment.Production, new StripeOptions());
+
+        Assert.True(options.UsesEmbeddedSandbox);
+        Assert.Equal("sk_live_recur", options.SecretKey);
+        Assert.Equal("pk_live_recur", options.PublishableKey);
+        Assert.Equal("ca_recur", options.ClientId);
+    }
+
+    [Fact]
+    public void Own_keys_on_the_sandbox_make_their_own_platform_and_client_id()
+    {
+        var options = Configure(StripeEnvironment.Test, new StripeOptions { SecretKey = "sk_test_abc", UseEmbeddedSandbox = true });
+
+        Assert.Equal("pk_test_abc", options.PublishableKey);
+        Assert.Equal("ca_abc", options.ClientId);
+    }
+
+    [Fact]
+    public void A_live_key_in_the_test_environment_is_refused_at_start()
+    {
+        var failures = Failures(StripeEnvironment.Test, new StripeOptions
+        {
+            SecretKey = "sk_live_123", PublishableKey = "pk_live_123", ClientId = "ca_123", WebhookSecret = "whsec_1",
+        });
+
+        Assert.Contains("Stripe:Test:SecretKey must start with sk_test_.", failures);
+        Assert.Contains("Stripe:Test:PublishableKey must start with pk_test_.", failures);
+    }
+
+    [Fact]
+    public void A_test_key_in_the_production_environment_is_refused_at_start()
+    {
+        var failures = Failures(StripeEnvironment.Production, new StripeOptions
+        {
+            SecretKey = "sk_test_123", PublishableKey = "pk_live_123", ClientId = "ca_123", WebhookSecret = "whsec_1",
+        });
+
+        Assert.Equal(["Stripe:Production:SecretKey must start with sk_live_."], failures);
+    }
+
+    [Fact]
+    public void Real_stripe_needs_every_credential_including_the_webhook_secret()
+    {
+        var failures = Failures(StripeEnvironment.Production, new StripeOptions { SecretKey = "sk_live_123" });
+
+        Assert.Contains("Stripe:Production:PublishableKey is required.", failures);
+        Assert.Contains("Stripe:Production:ClientId is required.", failures);
+        Assert.Contains("Stripe:Production:WebhookSecret is required when the environment does not use the embedded sandbox.", failures);
+    }
+
+    [Fact]
+    public void Malformed_client_id_secret_and_urls_are_refused()
+    {
+        var failures = Failures(StripeEnvironment.Test, new StripeOptions
+        {
+            SecretKey = "sk_test_1", PublishableKey = "pk_test_1", ClientId = "client", WebhookSecret = "secret",
+            ApiBase = "not a url", ConnectBase = "ftp://connect", DashboardUrl = "dashboard/{account}",
+        });
+
+        Assert.Contains("Stripe:Test:ClientId must start with ca_.", failures);
+        Assert.Contains("Stripe:Test:WebhookSecret must start with whsec_.", failures);
+        Assert.Contains("Stripe:Test:ApiBase must be an absolute http(s) URL.", failures);
+        Assert.Contains("Stripe:Test:ConnectBase must be an absolute http(s) URL.", failures);
+        Assert.Contains("Stripe:Test:DashboardUrl must be an absolute http(s) URL.", failures);
+    }
+
+    [Fact]
+    public void Fully_configured_real_stripe_passes()
+    {
+        Assert.Empty(Failures(StripeEnvironment.Production, new StripeOptions
+        {
+            SecretKey = "sk_live_123", PublishableKey = "pk_live_123", ClientId = "ca_123", WebhookSecret = "whsec_123",
+        }));
+    }
+}
