@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace Recur.StripeSandbox.Infrastructure;
 
@@ -9,7 +10,10 @@ namespace Recur.StripeSandbox.Infrastructure;
 /// </summary>
 public static class SandboxHtml
 {
-    public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+    /// <summary>Encodes text for HTML; letters and punctuation outside ASCII (e.g. "—") stay as they are.</summary>
+    public static string Encode(string? text) => Encoder.Encode(text ?? "");
+
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     /// <summary>A whole page. <paramref name="body"/> is HTML already encoded by the caller.</summary>
     public static string Page(string heading, bool? livemode, string body)

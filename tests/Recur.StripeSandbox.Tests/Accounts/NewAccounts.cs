@@ -1,0 +1,60 @@
+using Recur.StripeSandbox.Tests.Infrastructure;
+using Stripe;
+
+namespace Recur.StripeSandbox.Tests.Accounts;
+
+/// <summary>Accounts created the way Recur creates them: controller properties, prefilled with what is known.</summary>
+public static class NewAccounts
+{
+    public static Task<Account> ExpressAsync(StripeClient client, string email = "shop@example.com") =>
+        client.V1.Accounts.CreateAsync(new AccountCreateOptions
+        {
+            Country = "GB",
+            Email = email,
+            Controller = new AccountControllerOptions
+            {
+                StripeDashboard = new AccountControllerStripeDashboardOptions { Type = "express" },
+                Fees = new AccountControllerFeesOptions { Payer = "application" },
+                Losses = new AccountControllerLossesOptions { Payments = "application" },
+            },
+            Capabilities = new AccountCapabilitiesOptions
+            {
+                CardPayments = new AccountCapabilitiesCardPaymentsOptions { Requested = true },
+                Transfers = new AccountCapabilitiesTransfersOptions { Requested = true },
+            },
+            BusinessProfile = new AccountBusinessProfileOptions { Name = "Express Shop" },
+        }, cancellationToken: TestContext.Current.CancellationToken);
+
+    public static Task<Account> StandardAsync(StripeClient client, string email = "standard@example.com") =>
+        client.V1.Accounts.CreateAsync(new AccountCreateOptions
+        {
+            Country = "GB",
+            Email = email,
+            Controller = new AccountControllerOptions
+            {
+                StripeDashboard = new AccountControllerStripeDashboardOptions { Type = "full" },
+            },
+            BusinessProfile = new AccountBusinessProfileOptions { Name = "Standard Shop" },
+        }, cancellationToken: TestContext.Current.CancellationToken);
+
+    public static Task<Account> CustomAsync(StripeClient client) =>
+        client.V1.Accounts.CreateAsync(new AccountCreateOptions
+        {
+            Country = "GB",
+            Type = "custom",
+            Capabilities = new AccountCapabilitiesOptions
+            {
+                CardPayments = new AccountCapabilitiesCardPaymentsOptions { Requested = true },
+                Transfers = new AccountCapabilitiesTransfersOptions { Requested = true },
+            },
+        }, cancellationToken: TestContext.Current.CancellationToken);
+
+    public static Task<AccountLink> OnboardingLinkAsync(SandboxPlatform platform, string accountId, StripeClient? client = null) =>
+        (client ?? platform.Test).V1.AccountLinks.CreateAsync(new AccountLinkCreateOptions
+        {
+            Account = accountId,
+            Type = "account_onboarding",
+            RefreshUrl = "http://localhost:5080/onboarding/refresh",
+            ReturnUrl = "http://localhost:5080/onboarding/return",
+        }, cancellationToken: TestContext.Current.CancellationToken);
+}
