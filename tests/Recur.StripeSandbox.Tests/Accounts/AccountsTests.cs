@@ -351,6 +351,43 @@ public sealed class AccountsTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     }
 
     [Fact]
+    public async Task A_platform_adds_and_lists_bank_accounts_of_an_account_it_collects_for()
+    {
+        var platform = sandbox.NewPlatform();
+        var custom = await NewAccounts.CustomAsync(platform.Test);
+        var standard = await NewAccounts.StandardAsync(platform.Test);
+        var options = new AccountExternalAccountCreateOptions
+        {
+            ExternalAccount = new AccountExternalAccountBankAccountOptions
+            {
+                Country = "GB", Currency = "gbp", RoutingNumber = "108800", AccountNumber = "00012345",
+                AccountHolderName = "Custom Ltd",
+            },
+        };
+
+        var added = await platform.Test.V1.Accounts.ExternalAccounts.CreateAsync(custom.Id, options, cancellationToken: Ct);
+        var listed = await platform.Test.V1.Accounts.ExternalAccounts.ListAsync(custom.Id, cancellationToken: Ct);
+        var refused = await Assert.ThrowsAsync<StripeException>(() =>
+            platform.Test.V1.Accounts.ExternalAccounts.CreateAsync(standard.Id, options, cancellationToken: Ct));
+        var invalid = await Assert.ThrowsAsync<StripeException>(() => platform.Test.V1.Accounts.ExternalAccounts.CreateAsync(custom.Id,
+            new AccountExternalAccountCreateOptions
+            {
+                ExternalAccount = new AccountExternalAccountBankAccountOptions
+                {
+                    Country = "GB", Currency = "gbp", RoutingNumber = "200000", AccountNumber = "00012345",
+                },
+            }, cancellationToken: Ct));
+
+        var bank = Assert.IsType<BankAccount>(added);
+        Assert.Equal("Custom Ltd", bank.AccountHolderName);
+        Assert.Equal("STRIPE TEST BANK", bank.BankName);
+        Assert.Equal(bank.Id, Assert.Single(listed.Data).Id);
+        Assert.Equal("external_account", refused.StripeError.Param);
+        Assert.Equal("account_number_invalid", invalid.StripeError.Code);
+        Assert.Single(SandboxEventsOf(custom.Id), e => e.Data["type"]!.ToString() == "account.external_account.created");
+    }
+
+    [Fact]
     public async Task The_list_holds_the_platforms_accounts_newest_first()
     {
         var platform = sandbox.NewPlatform();
