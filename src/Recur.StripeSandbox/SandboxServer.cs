@@ -32,8 +32,10 @@ public static class SandboxServer
         builder.Services.AddHttpClient();
         builder.Services.AddWebhookDelivery();
         builder.Services.AddSingleton<OAuthConnections>();
-        // Redirects carry OAuth authorization codes and link tokens: keep their URLs out of the logs.
+        // Request paths and redirects carry OAuth codes and link tokens: keep their URLs out of the logs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result.RedirectResult", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
 
         var app = builder.Build();
         app.Use((context, next) =>
