@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Playwright;
 
 namespace Recur.BrowserTests.Infrastructure;
@@ -44,8 +45,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         return Path.Combine(folder, name);
     }
 
+    /// <summary>The repository the tests were built from (recorded at build time), else the first folder above the
+    /// test binaries that holds <c>Recur.slnx</c>.</summary>
     private static string RepositoryRoot()
     {
+        var recorded = typeof(BrowserFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (recorded is not null && File.Exists(Path.Combine(recorded, "Recur.slnx")))
+        {
+            return recorded;
+        }
+
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Recur.slnx")))
         {

@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Recur.BrowserTests.Infrastructure;
+using Recur.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Recur.BrowserTests.Integrations;
+
+/// <summary>Integrations → Stripe → "Create a new Stripe account" through the sandbox's hosted onboarding.</summary>
+public sealed class NewStripeAccountTests(BrowserFixture browser, RecurFactory recur)
+    : IClassFixture<BrowserFixture>, IClassFixture<RecurFactory>
+{
+    private static readonly Regex AccountId = new("^acct_[A-Za-z0-9]+$");
+
+    [Fact]
+    public async Task A_merchant_signs_up_connects_a_new_express_account_and_sees_it_connected()
+    {
+        await using var merchant = await MerchantBrowser.OpenAsync(browser, recur);
+        await merchant.ScreenshotOnFailureAsync(async () =>
+        {
+            await merchant.SignUpAsync("Acme Books");
+            await merchant.OpenStripeIntegrationAsync();
+            await Expect(merchant.CardField("status")).ToHaveTextAsync("Not connected");
+
+            await merchant.ChooseSettingsAsync("Test", "Express");
+            await merchant.ClickButtonAsync("Connect with Stripe: create a new Express account");
+            await merchant.CompleteHostedOnboardingAsync("Acme Books");
+
+            await merchant.ExpectBackOnStripeCardAsync();
+            await Expect(merchant.CardField("status")).ToHaveTextAsync("Connected");
+            await Expect(merchant.CardField("account-id")).ToHaveTextAsync(AccountId);
+            await Expect(merchant.CardField("business-name")).ToHaveTextAsync("Acme Books");
+            await Expect(merchant.CardField("country")).ToHaveTextAsync("GB");
+            await Expect(merchant.CardField("currency")).ToHaveTextAsync("GBP");
+            await Expect(merchant.CardField("environment")).ToHaveTextAsync("TEST");
+            await Expect(merchant.CardField("payouts-enabled")).ToHaveTextAsync("Yes");
+            await Expect(merchant.CardField("requirements")).ToHaveTextAsync("None");
+            await Expect(merchant.Card).ToContainTextAsync("Express (created by Recur)");
+            await Expect(merchant.Card.GetByRole(AriaRole.Button, new() { Name = "Resume onboarding" })).ToHaveCountAsync(0);
+
+            await merchant.Card.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("stripe-card-connected.png") });
+            await merchant.Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("stripe-page-connected.png"), FullPage = true });
+        });
+    }
+
+    [Fact]
+    public async Task Leaving_onboarding_early_shows_the_requirements_and_resume_finishes_it()
+    {
+        await using var merchant = await MerchantBrowser.OpenAsync(browser, recur);
+        await merchant.ScreenshotOnFailureAsync(async () =>
+        {
+            await merchant.SignUpAsync("Half Done Books");
+            await merchant.OpenStripeIntegrationAsync();
+            await merchant.ChooseSettingsAsync("Test", "Express");
+            await merchant.ClickButtonAsync("Connect with Stripe: create a new Express account");
+            await merchant.LeaveHostedOnboardingAsync();
+
+            await merchant.ExpectBackOnStripeCardAsync();
+            await Expect(merchant.CardField("status")).ToHaveTextAsync("Onboarding incomplete");
+            await Expect(merchant.CardField("next-step")).ToContainTextAsync("Resume onboarding");
+            await Expect(merchant.CardField("requirements").Locator("li").First).ToBeVisibleAsync();
+            await Expect(merchant.CardField("requirements")).ToContainTextAsync("external_account");
+            await Expect(merchant.CardField("account-id")).ToHaveTextAsync(AccountId);
+            var accountId = await merchant.CardField("account-id").InnerTextAsync();
+            await merchant.Card.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("stripe-card-onboarding-incomplete.png") });
+
+            await merchant.ClickButtonAsync("Resume onboarding");
+            await merchant.CompleteHostedOnboardingAsync("Half Done Books");
+
+            await merchant.ExpectBackOnStripeCardAsync();
+            await Expect(merchant.CardField("status")).ToHaveTextAsync("Connected");
+            await Expect(merchant.CardField("account-id")).ToHaveTextAsync(accountId);
+            await Expect(merchant.CardField("requirements")).ToHaveTextAsync("None");
+            await Expect(merchant.Card.GetByRole(AriaRole.Button, new() { Name = "Resume onboarding" })).ToHaveCountAsync(0);
+        });
+    }
+}
