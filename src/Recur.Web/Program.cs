@@ -1,3 +1,4 @@
+using Recur.Web.Catalog;
 using Recur.Web.Data;
 using Recur.Web.Health;
 using Recur.Web.Integrations;
@@ -27,6 +28,7 @@ builder.AddData();
 builder.AddTenants();
 builder.AddStripe();
 builder.AddIntegrations();
+builder.AddCatalog();
 builder.AddWebhooks();
 
 var app = builder.Build();

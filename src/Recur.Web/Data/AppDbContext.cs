@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Recur.Web.Catalog;
 using Recur.Web.Integrations;
 using Recur.Web.Tenants;
 using Recur.Web.Webhooks;
@@ -20,6 +21,8 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<StripeConnection> StripeConnections => Set<StripeConnection>();
     public DbSet<OAuthState> OAuthStates => Set<OAuthState>();
     public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<Offer> Offers => Set<Offer>();
 
     /// <summary>Read by the query filters on every query, so each context sees only its own tenant.</summary>
     private Guid? CurrentTenantId => currentTenant.TenantId;
@@ -74,6 +77,39 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             state.Property(s => s.Environment).HasConversion<string>().HasMaxLength(20);
             state.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId);
             state.HasQueryFilter(s => s.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<Product>(product =>
+        {
+            product.Property(p => p.Name).HasMaxLength(200);
+            product.Property(p => p.Description).HasMaxLength(2000);
+            product.Property(p => p.LinkedStripeProductId).HasMaxLength(255);
+            product.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId);
+            product.HasQueryFilter(p => p.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<Offer>(offer =>
+        {
+            offer.HasIndex(o => o.Slug).IsUnique();
+            offer.HasIndex(o => new { o.TenantId, o.ProductId });
+            offer.Property(o => o.Slug).HasMaxLength(80);
+            offer.Property(o => o.Name).HasMaxLength(200);
+            offer.Property(o => o.Currency).HasMaxLength(3);
+            offer.Property(o => o.Billing).HasConversion<string>().HasMaxLength(30);
+            offer.Property(o => o.Interval).HasConversion<string>().HasMaxLength(10);
+            offer.Property(o => o.PaymentTypes).HasConversion<string>().HasMaxLength(30);
+            offer.Property(o => o.BacsActivation).HasConversion<string>().HasMaxLength(30);
+            offer.Property(o => o.Environment).HasConversion<string>().HasMaxLength(20);
+            offer.Property(o => o.StripeAccountId).HasMaxLength(255);
+            offer.Property(o => o.StripeProductId).HasMaxLength(255);
+            offer.Property(o => o.StripePriceId).HasMaxLength(255);
+            offer.Property(o => o.StripePriceFingerprint).HasMaxLength(100);
+            offer.Property(o => o.StripeJoiningFeePriceId).HasMaxLength(255);
+            offer.Property(o => o.StripeJoiningFeePriceFingerprint).HasMaxLength(100);
+            offer.Ignore(o => o.Terms);
+            offer.HasOne<Tenant>().WithMany().HasForeignKey(o => o.TenantId);
+            offer.HasOne<Product>().WithMany().HasForeignKey(o => o.ProductId);
+            offer.HasQueryFilter(o => o.TenantId == CurrentTenantId);
         });
 
         // The webhook inbox belongs to the platform, not to a tenant: no query filter.
