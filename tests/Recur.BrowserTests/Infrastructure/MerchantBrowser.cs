@@ -60,6 +60,7 @@ public sealed class MerchantBrowser : IAsyncDisposable
         catch
         {
             await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
+            TestContext.Current.TestOutputHelper?.WriteLine($"The browser at {Page.Url} when the test failed: {path}");
             throw;
         }
     }
