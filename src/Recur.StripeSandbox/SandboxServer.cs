@@ -5,6 +5,7 @@ using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.LoginLinks;
 using Recur.StripeSandbox.OAuth;
+using Recur.StripeSandbox.StripeJs;
 using Recur.StripeSandbox.WebhookEndpoints;
 
 namespace Recur.StripeSandbox;
@@ -58,6 +59,7 @@ public static class SandboxServer
         app.MapOAuth();
         app.MapOnboardingPages();
         app.MapDashboardPages();
+        app.MapStripeJs();
         app.MapFallback("/v1/{**rest}", (HttpRequest request) => StripeErrors.UnknownRoute(request));
         return app;
     }
