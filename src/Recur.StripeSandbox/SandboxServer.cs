@@ -1,10 +1,15 @@
 using Recur.StripeSandbox.AccountLinks;
 using Recur.StripeSandbox.Accounts;
+using Recur.StripeSandbox.Customers;
 using Recur.StripeSandbox.Dashboard;
 using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.LoginLinks;
 using Recur.StripeSandbox.OAuth;
+using Recur.StripeSandbox.PaymentMethods;
+using Recur.StripeSandbox.Prices;
+using Recur.StripeSandbox.Products;
+using Recur.StripeSandbox.Scheduling;
 using Recur.StripeSandbox.StripeJs;
 using Recur.StripeSandbox.WebhookEndpoints;
 
@@ -33,6 +38,7 @@ public static class SandboxServer
         builder.Services.AddHttpClient();
         builder.Services.AddWebhookDelivery();
         builder.Services.AddSingleton<OAuthConnections>();
+        builder.Services.AddSandboxSchedule();
         // Request paths and redirects carry OAuth codes and link tokens: keep their URLs out of the logs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result.RedirectResult", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -59,6 +65,10 @@ public static class SandboxServer
         app.MapOAuth();
         app.MapOnboardingPages();
         app.MapDashboardPages();
+        app.MapCustomers();
+        app.MapProducts();
+        app.MapPrices();
+        app.MapPaymentMethods();
         app.MapStripeJs();
         app.MapFallback("/v1/{**rest}", (HttpRequest request) => StripeErrors.UnknownRoute(request));
         return app;
