@@ -42,7 +42,6 @@ public sealed class MerchantBrowser : IAsyncDisposable
         });
         context.SetDefaultTimeout(10_000);
         context.SetDefaultNavigationTimeout(15_000);
-        SetDefaultExpectTimeout(10_000);
         var page = await context.NewPageAsync();
         return new MerchantBrowser(context, page, recur);
     }
