@@ -1,8 +1,10 @@
 using Recur.Web.Catalog;
+using Recur.Web.Checkout;
 using Recur.Web.Data;
 using Recur.Web.Health;
 using Recur.Web.Integrations;
 using Recur.Web.Stripe;
+using Recur.Web.Subscriptions;
 using Recur.Web.Tenants;
 using Recur.Web.Webhooks;
 
@@ -29,6 +31,8 @@ builder.AddTenants();
 builder.AddStripe();
 builder.AddIntegrations();
 builder.AddCatalog();
+builder.AddCheckout();
+builder.AddSubscriptions();
 builder.AddWebhooks();
 
 var app = builder.Build();
@@ -43,6 +47,7 @@ app.UseAntiforgery();
 
 app.MapHealth();
 app.MapIntegrations();
+app.MapCheckout();
 app.MapWebhooks();
 app.MapRazorPages();
 

@@ -1,9 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Recur.Web.Catalog;
+using Recur.Web.Checkout;
+using Recur.Web.Subscriptions;
 using Recur.Web.Integrations;
 using Recur.Web.Tenants;
 using Recur.Web.Webhooks;
@@ -23,6 +26,11 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Offer> Offers => Set<Offer>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<Mandate> Mandates => Set<Mandate>();
 
     /// <summary>Read by the query filters on every query, so each context sees only its own tenant.</summary>
     private Guid? CurrentTenantId => currentTenant.TenantId;
@@ -112,6 +120,100 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             offer.HasQueryFilter(o => o.TenantId == CurrentTenantId);
         });
 
+        builder.Entity<Customer>(customer =>
+        {
+            customer.HasIndex(c => new { c.TenantId, c.Environment, c.StripeAccountId, c.StripeCustomerId }).IsUnique();
+            customer.HasIndex(c => new { c.TenantId, c.Environment, c.StripeAccountId, c.Email });
+            customer.Property(c => c.Environment).HasConversion<string>().HasMaxLength(20);
+            customer.Property(c => c.StripeAccountId).HasMaxLength(255);
+            customer.Property(c => c.StripeCustomerId).HasMaxLength(255);
+            customer.Property(c => c.Email).HasMaxLength(256);
+            customer.Property(c => c.Name).HasMaxLength(200);
+            customer.Property(c => c.TestClockId).HasMaxLength(255);
+            customer.OwnsOne(c => c.Address, Address);
+            customer.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
+            customer.HasQueryFilter(c => c.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<Order>(order =>
+        {
+            order.Property(o => o.Id).ValueGeneratedNever();
+            order.HasIndex(o => o.StripeSubscriptionId);
+            order.HasIndex(o => o.StripeIntentId);
+            order.Property(o => o.Environment).HasConversion<string>().HasMaxLength(20);
+            order.Property(o => o.StripeAccountId).HasMaxLength(255);
+            order.Property(o => o.Email).HasMaxLength(256);
+            order.Property(o => o.Name).HasMaxLength(200);
+            order.Property(o => o.PaymentType).HasMaxLength(30);
+            order.Property(o => o.StripeCustomerId).HasMaxLength(255);
+            order.Property(o => o.StripeSubscriptionId).HasMaxLength(255);
+            order.Property(o => o.StripeIntentId).HasMaxLength(255);
+            order.Property(o => o.IntentKind).HasConversion<string>().HasMaxLength(20);
+            order.OwnsOne(o => o.Address, Address);
+            order.HasOne<Tenant>().WithMany().HasForeignKey(o => o.TenantId);
+            order.HasOne<Offer>().WithMany().HasForeignKey(o => o.OfferId);
+            order.HasQueryFilter(o => o.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<Subscription>(subscription =>
+        {
+            subscription.HasIndex(s => new { s.StripeAccountId, s.StripeSubscriptionId }).IsUnique();
+            subscription.HasIndex(s => new { s.TenantId, s.CustomerId });
+            subscription.Property(s => s.Environment).HasConversion<string>().HasMaxLength(20);
+            subscription.Property(s => s.StripeAccountId).HasMaxLength(255);
+            subscription.Property(s => s.StripeSubscriptionId).HasMaxLength(255);
+            subscription.Property(s => s.PaymentType).HasMaxLength(30);
+            subscription.Property(s => s.Status).HasConversion<string>().HasMaxLength(30);
+            subscription.Property(s => s.StripeMandateId).HasMaxLength(255);
+            subscription.Property(s => s.LatestPaymentStatus).HasMaxLength(50);
+            subscription.OwnsOne(s => s.PaymentMethod, pm =>
+            {
+                pm.Property(p => p.StripePaymentMethodId).HasMaxLength(255);
+                pm.Property(p => p.Type).HasMaxLength(30);
+                pm.Property(p => p.Brand).HasMaxLength(30);
+                pm.Property(p => p.Last4).HasMaxLength(4);
+                pm.Property(p => p.SortCode).HasMaxLength(6);
+            });
+            subscription.OwnsOne(s => s.LastPaymentError, PaymentErrorColumns);
+            subscription.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId);
+            subscription.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId);
+            subscription.HasOne<Offer>().WithMany().HasForeignKey(s => s.OfferId);
+            subscription.HasQueryFilter(s => s.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<Payment>(payment =>
+        {
+            payment.HasIndex(p => new { p.StripeAccountId, p.StripeInvoiceId }).IsUnique();
+            payment.HasIndex(p => p.SubscriptionId);
+            payment.Property(p => p.Environment).HasConversion<string>().HasMaxLength(20);
+            payment.Property(p => p.StripeAccountId).HasMaxLength(255);
+            payment.Property(p => p.StripeInvoiceId).HasMaxLength(255);
+            payment.Property(p => p.Number).HasMaxLength(100);
+            payment.Property(p => p.Currency).HasMaxLength(3);
+            payment.Property(p => p.BillingReason).HasMaxLength(50);
+            payment.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+            payment.Property(p => p.HostedInvoiceUrl).HasMaxLength(2000);
+            payment.Property(p => p.StripePaymentIntentId).HasMaxLength(255);
+            payment.Property(p => p.PaymentIntentStatus).HasMaxLength(50);
+            payment.OwnsOne(p => p.LastError, PaymentErrorColumns);
+            payment.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId);
+            payment.HasOne<Subscription>().WithMany().HasForeignKey(p => p.SubscriptionId);
+            payment.HasQueryFilter(p => p.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<Mandate>(mandate =>
+        {
+            mandate.HasIndex(m => new { m.StripeAccountId, m.StripeMandateId }).IsUnique();
+            mandate.HasIndex(m => m.StripePaymentMethodId);
+            mandate.Property(m => m.Environment).HasConversion<string>().HasMaxLength(20);
+            mandate.Property(m => m.StripeAccountId).HasMaxLength(255);
+            mandate.Property(m => m.StripeMandateId).HasMaxLength(255);
+            mandate.Property(m => m.StripePaymentMethodId).HasMaxLength(255);
+            mandate.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
+            mandate.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId);
+            mandate.HasQueryFilter(m => m.TenantId == CurrentTenantId);
+        });
+
         // The webhook inbox belongs to the platform, not to a tenant: no query filter.
         builder.Entity<StripeEvent>(stripeEvent =>
         {
@@ -122,5 +224,21 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             stripeEvent.Property(e => e.Account).HasMaxLength(255);
             stripeEvent.HasIndex(e => new { e.ProcessedAt, e.NextAttemptAt });
         });
+    }
+
+    private static void Address<TOwner>(OwnedNavigationBuilder<TOwner, PostalAddress> address) where TOwner : class
+    {
+        address.Property(a => a.Line1).HasMaxLength(200);
+        address.Property(a => a.Line2).HasMaxLength(200);
+        address.Property(a => a.City).HasMaxLength(100);
+        address.Property(a => a.PostalCode).HasMaxLength(20);
+        address.Property(a => a.Country).HasMaxLength(2);
+    }
+
+    private static void PaymentErrorColumns<TOwner>(OwnedNavigationBuilder<TOwner, PaymentError> error) where TOwner : class
+    {
+        error.Property(e => e.Code).HasMaxLength(100);
+        error.Property(e => e.DeclineCode).HasMaxLength(100);
+        error.Property(e => e.Message).HasMaxLength(1000);
     }
 }

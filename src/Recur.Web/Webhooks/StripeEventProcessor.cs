@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
+using Recur.Web.Subscriptions;
 
 namespace Recur.Web.Webhooks;
 
@@ -117,6 +118,7 @@ public sealed partial class StripeEventProcessor(
         try
         {
             await scope.ServiceProvider.GetRequiredService<ConnectEvents>().ApplyAsync(row, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<SubscriptionEvents>().ApplyAsync(row, cancellationToken);
             row.MarkProcessed(time.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
             LogProcessed(logger, row.Id, row.Type);

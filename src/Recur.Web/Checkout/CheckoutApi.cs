@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Recur.Web.Checkout;
+
+public static class CheckoutApi
+{
+    public static WebApplicationBuilder AddCheckout(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<CheckoutOrders>();
+        builder.Services.AddScoped<CheckoutCompletion>();
+        return builder;
+    }
+
+    /// <summary><c>POST /api/checkout/{offer}/orders</c>: public (the customer has no account), protected by the
+    /// checkout page's antiforgery token.</summary>
+    public static WebApplication MapCheckout(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/checkout").AllowAnonymous().WithTags("Checkout");
+        api.MapPost("/{offer}/orders", PlaceOrderAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        return app;
+    }
+
+    private static async Task<Results<Ok<CheckoutResponse>, ValidationProblem, ProblemHttpResult>> PlaceOrderAsync(
+        string offer, CheckoutRequest? request, CheckoutOrders orders, CancellationToken cancellationToken)
+    {
+        if (request is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Check your details.",
+                detail: "The request has no body: send the customer's details as JSON.");
+        }
+        var result = await orders.PlaceAsync(offer, request, cancellationToken);
+        if (result.Response is { } response)
+        {
+            return TypedResults.Ok(response);
+        }
+        if (result.Errors is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors, detail: result.Detail, title: result.Title);
+        }
+        return TypedResults.Problem(statusCode: result.Status, title: result.Title, detail: result.Detail);
+    }
+}

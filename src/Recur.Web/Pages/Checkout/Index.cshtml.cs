@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Recur.Web.Checkout;
+using Recur.Web.Data;
+using Recur.Web.Stripe;
+
+namespace Recur.Web.Pages.Checkout;
+
+/// <summary>The public checkout page of a published offer. Opens with an order id (kept in a cookie, so a refresh
+/// reuses it); the page's script sends the details to <c>/api/checkout/{offer}/orders</c> and mounts Stripe's
+/// Payment Element with the answer.</summary>
+public sealed class IndexModel(CheckoutOrders orders, StripeClients clients, AppDbContext db) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string Offer { get; set; } = "";
+
+    [BindProperty(SupportsGet = true, Name = "order")]
+    public Guid? RequestedOrder { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "new")]
+    public bool StartOver { get; set; }
+
+    public CheckoutOffer Checkout { get; private set; } = null!;
+    public Guid OrderId { get; private set; }
+    public Order? ExistingOrder { get; private set; }
+    public string StripeJsUrl { get; private set; } = "";
+
+    public static string CookieName(Guid offerId) => $"recur_order_{offerId:N}";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var checkout = await orders.FindOfferAsync(Offer, cancellationToken);
+        if (checkout is null)
+        {
+            return NotFound();
+        }
+        Checkout = checkout;
+        StripeJsUrl = (await clients.GetAsync(checkout.Offer.Environment, cancellationToken)).StripeJsUrl;
+
+        Guid? candidate = StartOver ? null : RequestedOrder
+            ?? (Guid.TryParse(Request.Cookies[CookieName(checkout.Offer.Id)], out var fromCookie) ? fromCookie : null);
+        if (candidate is { } id)
+        {
+            ExistingOrder = await db.Orders.IgnoreQueryFilters()
+                .SingleOrDefaultAsync(o => o.Id == id && o.OfferId == checkout.Offer.Id && o.CompletedAt == null, cancellationToken);
+        }
+        OrderId = ExistingOrder?.Id ?? Guid.NewGuid();
+        Response.Cookies.Append(CookieName(checkout.Offer.Id), OrderId.ToString(), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = Request.IsHttps,
+            Path = "/checkout",
+            MaxAge = TimeSpan.FromHours(23),
+        });
+        return Page();
+    }
+}
