@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Recur.Web.Data;
 
@@ -20,6 +21,8 @@ public static class DataSetup
             }
             var contentRoot = services.GetRequiredService<IHostEnvironment>().ContentRootPath;
             options.UseSqlite(AnchorToContentRoot(connectionString, contentRoot));
+            // Optional owned values (an address, a payment error) are null exactly when all their columns are.
+            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.OptionalDependentWithoutIdentifyingPropertyWarning));
         });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;

@@ -1,0 +1,145 @@
+using Recur.Tests.Checkout;
+using Recur.Tests.Infrastructure;
+using Stripe;
+
+namespace Recur.Tests.Subscriptions;
+
+public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture<RecurFactory>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_subscription_and_its_customer_are_listed_with_status_payment_method_and_next_renewal()
+    {
+        var tenant = await factory.SellingTenantAsync();
+        var (_, _, email) = await factory.BuyWithCardAsync(tenant);
+
+        var list = await tenant.Admin.GetAsync("/admin/subscriptions");
+        var detail = await tenant.Admin.SubscriptionPageAsync(email);
+        var customers = await tenant.Admin.GetAsync("/admin/customers");
+
+        Assert.Contains($"{email} Monthly Active (active) VISA •••• 4242", list.Text);
+        Assert.Equal("active", detail.TestId("stripe-status"));
+        Assert.Contains(email, detail.TestId("customer"));
+        Assert.Equal("Monthly: £9.99 every month", detail.TestId("offer"));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} → \d{4}-\d{2}-\d{2}$", detail.TestId("current-period"));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$", detail.TestId("next-renewal"));
+        Assert.Equal("None", detail.TestId("last-error"));
+        Assert.Contains(email, customers.Text);
+        Assert.Contains("TEST", customers.Text);
+    }
+
+    [Fact]
+    public async Task Advancing_the_test_clock_a_month_renews_the_subscription_with_a_new_period_and_a_paid_invoice()
+    {
+        var tenant = await factory.SellingTenantAsync();
+        var (_, _, email) = await factory.BuyWithCardAsync(tenant);
+        var before = await tenant.Admin.SubscriptionPageAsync(email);
+
+        var after = await tenant.Admin.AdvanceClockAsync(before, "1m");
+
+        Assert.Contains("The test clock moved forward 1 month", after.TestId("action-message"));
+        Assert.Equal("Active", after.TestId("status"));
+        Assert.NotEqual(before.TestId("current-period"), after.TestId("current-period"));
+        Assert.Equal(before.TestId("current-period")!.Split(" → ")[1], after.TestId("current-period")!.Split(" → ")[0]);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(after.Html, "data-status=\"paid\"").Count);
+        Assert.Contains("subscription_cycle", after.Text);
+    }
+
+    [Fact]
+    public async Task A_renewal_that_fails_shows_past_due_with_stripes_decline()
+    {
+        var tenant = await factory.SellingTenantAsync();
+        var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
+        await SwitchToFailingCardAsync(checkout.StripeAccount, email);
+        var detail = await tenant.Admin.SubscriptionPageAsync(email);
+
+        var after = await tenant.Admin.AdvanceClockAsync(detail, "1m");
+
+        Assert.Equal("Past due", after.TestId("status"));
+        Assert.Equal("past_due", after.TestId("stripe-status"));
+        Assert.Contains("card_declined", after.TestId("last-error"));
+        Assert.Contains("decline code:", after.TestId("last-error"));
+        Assert.Contains("data-status=\"open\"", after.Html);
+    }
+
+    [Fact]
+    public async Task Cancel_at_period_end_keeps_the_subscription_until_then_and_resume_undoes_it()
+    {
+        var tenant = await factory.SellingTenantAsync();
+        var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
+        var detail = await tenant.Admin.SubscriptionPageAsync(email);
+
+        var canceling = await tenant.Admin.ActAsync(detail, "CancelAtPeriodEnd");
+
+        Assert.Equal("The subscription will be canceled at the end of the current period.", canceling.TestId("action-message"));
+        Assert.Equal("Active", canceling.TestId("status"));
+        Assert.Equal("Cancels at the end of the current period", canceling.TestId("cancellation"));
+        Assert.StartsWith("None (cancels on ", canceling.TestId("next-renewal"));
+        Assert.True((await StripeSubscriptionAsync(checkout.StripeAccount)).CancelAtPeriodEnd);
+
+        var resumed = await tenant.Admin.ActAsync(canceling, "Resume");
+
+        Assert.Equal("Renews until canceled", resumed.TestId("cancellation"));
+        Assert.False((await StripeSubscriptionAsync(checkout.StripeAccount)).CancelAtPeriodEnd);
+    }
+
+    [Fact]
+    public async Task A_subscription_set_to_cancel_at_period_end_ends_when_the_clock_passes_the_period()
+    {
+        var tenant = await factory.SellingTenantAsync();
+        var (_, _, email) = await factory.BuyWithCardAsync(tenant);
+        var canceling = await tenant.Admin.ActAsync(await tenant.Admin.SubscriptionPageAsync(email), "CancelAtPeriodEnd");
+
+        var after = await tenant.Admin.AdvanceClockAsync(canceling, "1m");
+
+        Assert.Equal("Ended", after.TestId("status"));
+        Assert.Equal("canceled", after.TestId("stripe-status"));
+    }
+
+    [Fact]
+    public async Task Cancel_now_ends_the_subscription_at_once()
+    {
+        var tenant = await factory.SellingTenantAsync();
+        var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
+
+        var canceled = await tenant.Admin.ActAsync(await tenant.Admin.SubscriptionPageAsync(email), "CancelNow");
+
+        Assert.Equal("Ended", canceled.TestId("status"));
+        Assert.Equal("canceled", canceled.TestId("stripe-status"));
+        Assert.Equal("None (ended)", canceled.TestId("next-renewal"));
+        Assert.Equal("canceled", (await StripeSubscriptionAsync(checkout.StripeAccount)).Status);
+    }
+
+    [Fact]
+    public async Task Another_tenant_cannot_see_the_subscription()
+    {
+        var tenant = await factory.SellingTenantAsync();
+        var (_, _, email) = await factory.BuyWithCardAsync(tenant);
+        var detail = await tenant.Admin.SubscriptionPageAsync(email);
+        var (other, _) = await factory.SignUpTenantAsync("Other Shop");
+
+        var list = await other.GetAsync("/admin/subscriptions");
+        var peek = await other.GetAsync(detail.Url.AbsolutePath);
+
+        Assert.DoesNotContain(email, list.Text);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, peek.Status);
+    }
+
+    /// <summary>The customer's card starts failing (Stripe's 4000 0000 0000 0341): attach it and make it the default.</summary>
+    private async Task SwitchToFailingCardAsync(string account, string email)
+    {
+        var stripe = await factory.PlatformStripeAsync();
+        var onAccount = new RequestOptions { StripeAccount = account };
+        var customer = (await stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email }, onAccount, Cancel)).Data.Single();
+        var failing = await stripe.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail", new PaymentMethodAttachOptions { Customer = customer.Id }, onAccount, Cancel);
+        var subscription = (await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = customer.Id }, onAccount, Cancel)).Data.Single();
+        await stripe.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions { DefaultPaymentMethod = failing.Id }, onAccount, Cancel);
+    }
+
+    private async Task<Subscription> StripeSubscriptionAsync(string account)
+    {
+        var stripe = await factory.PlatformStripeAsync();
+        return (await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Status = "all" }, new RequestOptions { StripeAccount = account }, Cancel)).Data.Single();
+    }
+}

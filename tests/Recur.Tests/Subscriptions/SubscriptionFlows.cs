@@ -1,0 +1,24 @@
+using System.Text.RegularExpressions;
+using Recur.Tests.Infrastructure;
+
+namespace Recur.Tests.Subscriptions;
+
+/// <summary>What an admin does on the subscription pages.</summary>
+public static class SubscriptionFlows
+{
+    /// <summary>The detail page of the subscription bought with <paramref name="email"/>, from the list.</summary>
+    public static async Task<Page> SubscriptionPageAsync(this RecurBrowser admin, string email)
+    {
+        var list = await admin.GetAsync("/admin/subscriptions");
+        var match = Regex.Match(list.Html, $@"data-subscription=""(?<id>[0-9a-f-]{{36}})"">\s*<td><a href=""[^""]+"">{Regex.Escape(email.ToLowerInvariant())}</a>");
+        Assert.True(match.Success, $"No subscription for {email} in the list:\n{list.Text}");
+        return await admin.GetAsync("/admin/subscriptions/" + match.Groups["id"].Value);
+    }
+
+    public static Task<Page> ActAsync(this RecurBrowser admin, Page detail, string handler) =>
+        admin.SubmitAsync(detail, detail.Form("handler=" + handler));
+
+    /// <summary>Simulate time: advances the customer's test clock from the subscription page.</summary>
+    public static Task<Page> AdvanceClockAsync(this RecurBrowser admin, Page detail, string step) =>
+        admin.SubmitAsync(detail, detail.Form("handler=AdvanceClock"), new Dictionary<string, string> { ["step"] = step });
+}
