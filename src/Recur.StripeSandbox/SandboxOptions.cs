@@ -27,6 +27,13 @@ public sealed class SandboxOptions
     /// <summary>Fault injection: every acknowledged webhook is sent a second time, as Stripe's at-least-once delivery may.</summary>
     public bool DuplicateWebhookDeliveries { get; set; }
 
+    /// <summary>
+    /// How long an ordinary BACS debit stays <c>processing</c> (and a new mandate <c>pending</c>) before it settles.
+    /// Stripe's three-minute test accounts take three minutes whatever this says. On a test clock the delay counts in
+    /// the clock's time, so advancing the clock past it settles the debit at once.
+    /// </summary>
+    public TimeSpan BacsSettlementDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     public static SandboxOptions FromArgs(string[] args)
     {
         var options = new SandboxOptions { DatabasePath = Path.Combine("data", "stripe-sandbox.db") };
@@ -36,6 +43,9 @@ public sealed class SandboxOptions
             {
                 case "--urls": options.Url = args[i + 1]; break;
                 case "--database": options.DatabasePath = args[i + 1] == ":memory:" ? null : args[i + 1]; break;
+                case "--bacs-settlement-seconds" when double.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds):
+                    options.BacsSettlementDelay = TimeSpan.FromSeconds(seconds);
+                    break;
             }
         }
         return options;

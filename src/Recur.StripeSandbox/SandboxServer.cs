@@ -5,11 +5,14 @@ using Recur.StripeSandbox.Dashboard;
 using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.LoginLinks;
+using Recur.StripeSandbox.Mandates;
 using Recur.StripeSandbox.OAuth;
+using Recur.StripeSandbox.PaymentIntents;
 using Recur.StripeSandbox.PaymentMethods;
 using Recur.StripeSandbox.Prices;
 using Recur.StripeSandbox.Products;
 using Recur.StripeSandbox.Scheduling;
+using Recur.StripeSandbox.SetupIntents;
 using Recur.StripeSandbox.StripeJs;
 using Recur.StripeSandbox.WebhookEndpoints;
 
@@ -39,6 +42,9 @@ public static class SandboxServer
         builder.Services.AddWebhookDelivery();
         builder.Services.AddSingleton<OAuthConnections>();
         builder.Services.AddSandboxSchedule();
+        builder.Services.AddMandates();
+        builder.Services.AddPaymentIntents();
+        builder.Services.AddSetupIntents();
         // Request paths and redirects carry OAuth codes and link tokens: keep their URLs out of the logs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result.RedirectResult", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -69,6 +75,11 @@ public static class SandboxServer
         app.MapProducts();
         app.MapPrices();
         app.MapPaymentMethods();
+        app.MapMandates();
+        app.MapSetupIntents();
+        app.MapPaymentIntents();
+        app.MapCharges();
+        app.MapThreeDSecurePages();
         app.MapStripeJs();
         app.MapFallback("/v1/{**rest}", (HttpRequest request) => StripeErrors.UnknownRoute(request));
         return app;

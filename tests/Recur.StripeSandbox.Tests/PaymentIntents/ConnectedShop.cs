@@ -1,0 +1,111 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Tests.Accounts;
+using Recur.StripeSandbox.Tests.Infrastructure;
+using Stripe;
+
+namespace Recur.StripeSandbox.Tests.PaymentIntents;
+
+/// <summary>
+/// A platform with one connected account, used as Recur uses it: the server calls Stripe with the secret key and
+/// <c>Stripe-Account</c>; the browser (Stripe.js) calls with the publishable key and <c>stripeAccount</c>.
+/// </summary>
+public sealed class ConnectedShop
+{
+    private ConnectedShop(SandboxPlatform platform, string accountId)
+    {
+        Platform = platform;
+        AccountId = accountId;
+        Browser = SandboxPlatform.Client($"pk_test_{platform.Name}", platform.Name, platform.BaseUrl);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public SandboxPlatform Platform { get; }
+
+    public string AccountId { get; }
+
+    /// <summary>Recur's server: the platform's secret key.</summary>
+    public StripeClient Server => Platform.Test;
+
+    /// <summary>Stripe.js in the customer's browser: the platform's publishable key.</summary>
+    public StripeClient Browser { get; }
+
+    public static async Task<ConnectedShop> OpenAsync(SandboxPlatform platform)
+    {
+        var account = await NewAccounts.StandardAsync(platform.Test);
+        return new ConnectedShop(platform, account.Id);
+    }
+
+    /// <summary>Options for a call on the connected account.</summary>
+    public RequestOptions On(string? idempotencyKey = null) =>
+        new() { StripeAccount = AccountId, IdempotencyKey = idempotencyKey };
+
+    /// <summary>A card PaymentMethod made in the browser from a test number.</summary>
+    public Task<PaymentMethod> CardAsync(string number, string? cvc = "123", int expYear = 2034) =>
+        Browser.V1.PaymentMethods.CreateAsync(new PaymentMethodCreateOptions
+        {
+            Type = "card",
+            Card = new PaymentMethodCardOptions { Number = number, ExpMonth = 12, ExpYear = expYear, Cvc = cvc },
+        }, On(), Ct);
+
+    /// <summary>A bacs_debit PaymentMethod made in the browser, with the holder's details BACS needs.</summary>
+    public Task<PaymentMethod> BacsAsync(string accountNumber, string sortCode = "108800") =>
+        Browser.V1.PaymentMethods.CreateAsync(new PaymentMethodCreateOptions
+        {
+            Type = "bacs_debit",
+            BacsDebit = new PaymentMethodBacsDebitOptions { SortCode = sortCode, AccountNumber = accountNumber },
+            BillingDetails = Holder,
+        }, On(), Ct);
+
+    public static PaymentMethodBillingDetailsOptions Holder => new()
+    {
+        Name = "Jenny Rosen",
+        Email = "jenny@example.co.uk",
+        Address = new AddressOptions
+        {
+            Line1 = "1 High Street", City = "London", PostalCode = "N1 9GU", Country = "GB",
+        },
+    };
+
+    public Task<Customer> CustomerAsync(string email = "jenny@example.co.uk", string? testClock = null) =>
+        Server.V1.Customers.CreateAsync(new CustomerCreateOptions
+        {
+            Email = email,
+            Name = "Jenny Rosen",
+            TestClock = testClock,
+        }, On(), Ct);
+
+    /// <summary>Online mandate acceptance, as a server sends it.</summary>
+    public static PaymentIntentMandateDataOptions Mandate => new()
+    {
+        CustomerAcceptance = new PaymentIntentMandateDataCustomerAcceptanceOptions
+        {
+            Type = "online",
+            Online = new PaymentIntentMandateDataCustomerAcceptanceOnlineOptions
+            {
+                IpAddress = "203.0.113.7", UserAgent = "Mozilla/5.0 (sandbox test)",
+            },
+        },
+    };
+
+    /// <summary>The object as the API returns it, as raw JSON, on the connected account.</summary>
+    public async Task<JsonObject> GetJsonAsync(string path)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, Platform.BaseUrl + path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Platform.TestSecretKey);
+        request.Headers.Add("Stripe-Account", AccountId);
+        using var response = await http.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    /// <summary>The types of the events the platform got about the connected account, oldest first.</summary>
+    public async Task<List<string>> EventTypesAsync()
+    {
+        var events = await Server.V1.Events.ListAsync(new EventListOptions { Limit = 100 }, On(), Ct);
+        return events.Data.Select(e => e.Type).Reverse().ToList();
+    }
+}
