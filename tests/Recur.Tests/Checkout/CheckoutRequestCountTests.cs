@@ -55,6 +55,7 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
     [Fact]
     public async Task A_checkout_by_a_new_customer_in_test_costs_four_stripe_requests_and_a_returning_customer_one()
     {
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);

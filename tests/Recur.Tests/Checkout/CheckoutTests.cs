@@ -33,6 +33,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_card_offer_checkout_makes_an_active_subscription_on_the_connected_account()
     {
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -64,6 +65,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task Submitting_the_same_order_twice_at_once_creates_one_customer_and_one_subscription()
     {
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -87,6 +89,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task Refreshing_the_checkout_page_keeps_the_open_order()
     {
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var first = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -101,6 +104,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_declined_card_shows_stripes_message_and_trying_again_with_another_card_activates_the_same_subscription()
     {
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -131,6 +135,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task Starting_again_after_a_failure_makes_a_fresh_order()
     {
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -148,6 +153,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     {
         var values = CatalogFlows.MonthlyCardOffer("Card or Direct Debit");
         values["Form.PayByBacs"] = "true";
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(values);
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -170,6 +176,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_bacs_offer_active_when_the_mandate_is_created_is_active_while_the_first_payment_processes()
     {
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(CheckoutFlows.BacsOffer("WhenMandateCreated"));
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -191,6 +198,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_bacs_offer_active_when_the_first_payment_is_confirmed_stays_processing_until_the_payment_settles()
     {
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(CheckoutFlows.BacsOffer("WhenFirstPaymentConfirmed"));
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -292,6 +300,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     {
         var values = CatalogFlows.MonthlyCardOffer("Trial");
         values["Form.TrialDays"] = "14";
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(values);
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -318,6 +327,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
         var values = CatalogFlows.MonthlyCardOffer("With joining fee");
         values["Form.Billing"] = "JoiningFeeAndRecurring";
         values["Form.JoiningFee"] = "25";
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(values);
 
         var (complete, _, email) = await factory.BuyWithCardAsync(tenant);
@@ -333,6 +343,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     {
         var values = CatalogFlows.MonthlyCardOffer("Three months");
         values["Form.FixedTermPeriods"] = "3";
+        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(values);
 
         var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
@@ -350,6 +361,7 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
         var values = CatalogFlows.MonthlyCardOffer("Gift box");
         values["Form.Billing"] = "OneOff";
         values["Form.Amount"] = "40";
+        await factory.RequireSandboxAsync("/v1/test_helpers/test_clocks", "/v1/payment_intents");
         var tenant = await factory.SellingTenantAsync(values);
 
         var (complete, checkout, _) = await factory.BuyWithCardAsync(tenant);
