@@ -677,6 +677,8 @@
       }
     });
     body.type = state.type;
+    // As Stripe.js does, the PaymentMethod says which client made it.
+    body.payment_user_agent = 'stripe.js/sandbox; stripe-js-v3/sandbox; payment-element';
     body.billing_details = billingDetails(given);
     if (state.type === 'card') {
       var expiry = expiryParts(currentValue('card', 'expiry'));

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Recur.BrowserTests.Infrastructure;
-using static Microsoft.Playwright.Assertions;
 
 namespace Recur.BrowserTests.StripeJs;
 
@@ -49,7 +48,6 @@ public sealed class CheckoutBrowser : IAsyncDisposable
         });
         context.SetDefaultTimeout(10_000);
         context.SetDefaultNavigationTimeout(15_000);
-        SetDefaultExpectTimeout(10_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{sandbox.MerchantUrl}/checkout?{query}");
         return new CheckoutBrowser(context, page);

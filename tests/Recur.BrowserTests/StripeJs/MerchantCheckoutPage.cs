@@ -5,8 +5,8 @@ namespace Recur.BrowserTests.StripeJs;
 /// <summary>
 /// The merchant's checkout page in these tests: it loads Stripe.js from the sandbox and uses nothing but Stripe.js's
 /// public API, as a page written for the real Stripe.js would. The query says what to set up:
-/// <c>pk</c>, <c>account</c> (Stripe-Account), <c>secret</c> (an intent's client secret) or <c>types</c> (deferred
-/// mode, e.g. <c>card,bacs_debit</c>), <c>redirect</c> (<c>if_required</c> by default) and <c>billing=merchant</c>
+/// <c>pk</c>, <c>account</c> (Stripe-Account), <c>secret</c> (an intent's client secret), <c>types</c> with
+/// <c>deferred=1</c> or no secret (deferred mode, e.g. <c>card,bacs_debit</c>; the secret then goes to confirmPayment), <c>redirect</c> (<c>if_required</c> by default) and <c>billing=merchant</c>
 /// (the page collects name, email and address itself and passes them in <c>confirmParams</c>).
 /// It shows what Stripe.js answered: <c>#status</c>, or <c>#message</c> with <c>#error-type</c>,
 /// <c>#error-code</c> and <c>#decline-code</c>; every element event is kept in <c>window.stripeEvents</c>.
@@ -36,9 +36,10 @@ public static class MerchantCheckoutPage
         const stripe = Stripe(params.get('pk'), params.get('account') ? { stripeAccount: params.get('account') } : undefined);
         const secret = params.get('secret');
         const setup = secret && secret.startsWith('seti_');
-        const elements = secret
-          ? stripe.elements({ clientSecret: secret, appearance: { theme: 'stripe', variables: { colorPrimary: '#635bff' } } })
-          : stripe.elements({ mode: 'payment', amount: 2000, currency: 'gbp', paymentMethodTypes: (params.get('types') || 'card').split(',') });
+        const deferred = !secret || params.get('deferred') === '1';
+        const elements = deferred
+          ? stripe.elements({ mode: 'payment', amount: 2000, currency: 'gbp', paymentMethodTypes: (params.get('types') || 'card').split(',') })
+          : stripe.elements({ clientSecret: secret, appearance: { theme: 'stripe', variables: { colorPrimary: '#635bff' } } });
         const merchantBilling = params.get('billing') === 'merchant';
         const payment = elements.create('payment', merchantBilling
           ? { fields: { billingDetails: { name: 'never', email: 'never', address: 'never' } } }
@@ -75,6 +76,9 @@ public static class MerchantCheckoutPage
               confirmParams: { return_url: location.origin + '/return' },
               redirect: params.get('redirect') || 'if_required',
             };
+            if (deferred) {
+              options.clientSecret = secret;
+            }
             if (merchantBilling) {
               options.confirmParams.payment_method_data = { billing_details: {
                 name: 'Jenny Rosen', email: 'jenny@example.com',
