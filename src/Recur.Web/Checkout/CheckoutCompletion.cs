@@ -42,7 +42,8 @@ public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, S
         if (order.SubscriptionId is { } subscriptionId)
         {
             subscription = await db.Subscriptions.IgnoreQueryFilters().SingleAsync(s => s.Id == subscriptionId, cancellationToken);
-            await sync.SyncAsync(subscription, cancellationToken);
+            subscription = await sync.SyncAsync(subscription, cancellationToken);
+            order = await db.Orders.IgnoreQueryFilters().SingleAsync(o => o.Id == orderId, cancellationToken);
         }
 
         string status;

@@ -103,10 +103,10 @@ public sealed partial class SubscriptionActions(
             {
                 return ActionOutcome.Refused("Stripe could not advance the test clock (internal failure).");
             }
-            var subscriptions = await db.Subscriptions.IgnoreQueryFilters().Where(s => s.CustomerId == customer.Id).ToListAsync(cancellationToken);
-            foreach (var subscription in subscriptions)
+            var subscriptionIds = await db.Subscriptions.IgnoreQueryFilters().Where(s => s.CustomerId == customer.Id).Select(s => s.Id).ToListAsync(cancellationToken);
+            foreach (var id in subscriptionIds)
             {
-                await sync.SyncAsync(subscription, cancellationToken);
+                await sync.SyncAsync(await db.Subscriptions.IgnoreQueryFilters().SingleAsync(s => s.Id == id, cancellationToken), cancellationToken);
             }
             return clock.Status == "ready"
                 ? ActionOutcome.Done($"The test clock moved forward {step.Label}, to {to:yyyy-MM-dd HH:mm} UTC.")

@@ -60,9 +60,10 @@ public sealed partial class SubscriptionEvents(AppDbContext db, SubscriptionSync
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
-        foreach (var subscription in affected)
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var id in affected.Select(s => s.Id).ToList())
         {
-            await sync.SyncAsync(subscription, cancellationToken);
+            await sync.SyncAsync(await db.Subscriptions.IgnoreQueryFilters().SingleAsync(s => s.Id == id, cancellationToken), cancellationToken);
         }
     }
 

@@ -16,7 +16,25 @@ namespace Recur.Web.Subscriptions;
 /// </summary>
 public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clients, TimeProvider time, ILogger<SubscriptionSync> logger)
 {
-    public async Task SyncAsync(Subscription subscription, CancellationToken cancellationToken)
+    /// <summary>Syncs and saves; returns the subscription as saved. When another sync (a webhook, the confirmation
+    /// page) recorded the same invoice or mandate at the same moment, the read is done once more on fresh rows.</summary>
+    public async Task<Subscription> SyncAsync(Subscription subscription, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SyncOnceAsync(subscription, cancellationToken);
+            return subscription;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            var fresh = await db.Subscriptions.IgnoreQueryFilters().SingleAsync(s => s.Id == subscription.Id, cancellationToken);
+            await SyncOnceAsync(fresh, cancellationToken);
+            return fresh;
+        }
+    }
+
+    private async Task SyncOnceAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
         var stripe = (await clients.GetAsync(subscription.Environment, cancellationToken)).Client.V1;
