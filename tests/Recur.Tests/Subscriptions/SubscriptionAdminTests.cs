@@ -9,6 +9,18 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task A_new_tenant_has_no_subscriptions_or_customers_yet()
+    {
+        var (admin, _) = await factory.SignUpTenantAsync();
+
+        var subscriptions = await admin.GetAsync("/admin/subscriptions");
+        var customers = await admin.GetAsync("/admin/customers");
+
+        Assert.Equal("No subscriptions yet. They appear here as customers buy your offers.", subscriptions.TestId("empty"));
+        Assert.Equal("No customers yet.", customers.TestId("empty"));
+    }
+
+    [Fact]
     public async Task The_subscription_and_its_customer_are_listed_with_status_payment_method_and_next_renewal()
     {
         await factory.RequireSandboxAsync();
