@@ -11,7 +11,8 @@ namespace Recur.StripeSandbox.PaymentIntents;
 /// The hosted 3-D Secure challenge behind <c>next_action.redirect_to_url.url</c> (<c>/3ds/{token}</c>): the card
 /// holder completes or fails authentication. Afterwards the browser goes to the intent's <c>return_url</c> with
 /// <c>payment_intent</c>, <c>payment_intent_client_secret</c> and <c>redirect_status</c> (or the
-/// <c>setup_intent</c> equivalents), as Stripe sends it; without a return URL the page says it may be closed.
+/// <c>setup_intent</c> equivalents), as Stripe sends it; without a return URL, or when the page is framed (Stripe.js's
+/// 3-D Secure modal), it says it may be closed and posts <c>{ type: 'stripe-sandbox-3ds-done' }</c> to its parent.
 /// The token is single-use and works only while the intent waits in <c>requires_action</c>.
 /// </summary>
 public static class ThreeDSecurePages
@@ -57,6 +58,8 @@ public static class ThreeDSecurePages
             <dt>Card</dt><dd>{SandboxHtml.Encode(Title(card?["brand"]?.ToString()))} •••• {SandboxHtml.Encode(card?["last4"]?.ToString())}</dd>
             </dl>
             <form method="post">
+            <input type="hidden" name="framed" value="">
+            <script>if (window.parent !== window) document.currentScript.previousElementSibling.value = '1';</script>
             <div class="actions">
             <button class="primary" type="submit" name="action" value="complete">Complete authentication</button>
             <button type="submit" name="action" value="fail">Fail authentication</button>
@@ -92,8 +95,11 @@ public static class ThreeDSecurePages
         }
 
         var status = intent.Data["status"]!.ToString();
+        // Inside Stripe.js's modal the page stays put and tells the modal it is done, as Stripe's challenge frame
+        // does; only a challenge opened as a whole page goes on to return_url.
+        var framed = form?["framed"].FirstOrDefault() == "1";
         var returnUrl = challenge.Meta["return_url"]?.ToString();
-        if (returnUrl is not null)
+        if (returnUrl is not null && !framed)
         {
             var prefix = payment ? "payment_intent" : "setup_intent";
             return TypedResults.Redirect(QueryHelpers.AddQueryString(returnUrl, new Dictionary<string, string?>

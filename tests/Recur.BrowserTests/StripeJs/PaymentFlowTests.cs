@@ -86,6 +86,14 @@ public sealed class PaymentFlowTests(BrowserFixture browser, StripeJsSandbox san
         var merchant = await StripeJsMerchant.CreateAsync(sandbox);
         var intent = await merchant.PaymentIntentAsync("card");
         await using var customer = await CheckoutBrowser.OpenAsync(browser, sandbox, merchant.Checkout(intent.ClientSecret));
+        var returnPageLoads = 0;
+        customer.Page.Context.Request += (_, request) =>
+        {
+            if (request.Url.StartsWith($"{sandbox.MerchantUrl}/return", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref returnPageLoads);
+            }
+        };
         await customer.ScreenshotOnFailureAsync(async () =>
         {
             await customer.WaitUntilReadyAsync();
@@ -104,6 +112,8 @@ public sealed class PaymentFlowTests(BrowserFixture browser, StripeJsSandbox san
             Assert.Equal("merchant", await customer.Page.EvaluateAsync<string>(
                 "() => document.querySelector('h1').textContent === 'Checkout' ? 'merchant' : 'elsewhere'"));
             Assert.Equal("succeeded", (await merchant.RetrieveAsync(intent)).Status);
+            // The challenge ends inside the modal: the merchant's return page is not loaded behind the customer's back.
+            Assert.Equal(0, returnPageLoads);
         });
     }
 
