@@ -708,6 +708,20 @@
     });
   }
 
+  // An API error about one of the form's fields (a card's CVC, a bank account number) is shown under that field too.
+  var PARAM_FIELDS = {
+    'card[number]': 'number', 'card[exp_month]': 'expiry', 'card[exp_year]': 'expiry', 'card[cvc]': 'cvc',
+    'bacs_debit[sort_code]': 'sort_code', 'bacs_debit[account_number]': 'account_number',
+  };
+
+  function showApiError(error) {
+    var name = error && (PARAM_FIELDS[error.param] || PARAM_FIELDS[String(error.param || '').replace(/^payment_method_data/, '')]);
+    if (name && document.getElementById('field-' + state.type + '-' + name)) {
+      showError(state.type, name, { code: error.code, message: error.message });
+    }
+    return { error: error };
+  }
+
   F.handle('submit', function () {
     if (!state.type) {
       return { error: { type: 'validation_error', code: 'payment_element_not_ready', message: 'The payment form is still loading.' } };
@@ -723,7 +737,7 @@
     }
     return whileBusy(function () {
       return createPaymentMethod((args.params || {}).payment_method_data || args.params, 'createPaymentMethod')
-        .then(function (result) { return result.error ? { error: result.error } : { paymentMethod: result.ok }; });
+        .then(function (result) { return result.error ? showApiError(result.error) : { paymentMethod: result.ok }; });
     });
   });
 
@@ -742,7 +756,7 @@
     return whileBusy(function () {
       return createPaymentMethod(confirmParams.payment_method_data, method).then(function (created) {
         if (created.error) {
-          return { error: created.error };
+          return showApiError(created.error);
         }
         var params = {};
         Object.keys(confirmParams).forEach(function (name) {

@@ -352,6 +352,9 @@
       overlay.style.cssText = 'position:fixed;inset:0;z-index:' + MAX_Z + ';background:rgba(0,0,0,.4);display:flex;'
         + 'align-items:center;justify-content:center;';
       var box = document.createElement('div');
+      box.setAttribute('role', 'dialog');
+      box.setAttribute('aria-modal', 'true');
+      box.setAttribute('aria-label', '3D Secure authentication');
       box.style.cssText = 'background:#fff;border-radius:8px;box-shadow:0 12px 40px rgba(0,0,0,.3);overflow:hidden;'
         + 'width:min(500px,100vw);height:min(640px,100vh);';
       var frame = document.createElement('iframe');
@@ -421,7 +424,10 @@
         }
         look();
       });
-      whenBodyReady(function () { document.body.appendChild(overlay); });
+      whenBodyReady(function () {
+        document.body.appendChild(overlay);
+        frame.focus();
+      });
       timer = setTimeout(look, 1000);
     });
   }

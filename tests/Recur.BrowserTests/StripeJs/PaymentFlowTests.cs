@@ -174,6 +174,27 @@ public sealed class PaymentFlowTests(BrowserFixture browser, StripeJsSandbox san
     }
 
     [Fact]
+    public async Task A_bank_account_the_bank_refuses_answers_the_api_error_and_marks_the_field()
+    {
+        var merchant = await StripeJsMerchant.CreateAsync(sandbox);
+        var intent = await merchant.PaymentIntentAsync("bacs_debit");
+        await using var customer = await CheckoutBrowser.OpenAsync(browser, sandbox, merchant.Checkout(intent.ClientSecret));
+        await customer.ScreenshotOnFailureAsync(async () =>
+        {
+            await customer.WaitUntilReadyAsync();
+            await customer.FillBacsAsync("108800", "00044444");
+            await customer.PayAsync();
+
+            await Expect(customer.ErrorType).ToHaveTextAsync("invalid_request_error");
+            await Expect(customer.ErrorCode).ToHaveTextAsync("account_number_invalid");
+            var message = (await customer.ResultAsync()).GetProperty("error").GetProperty("message").GetString()!;
+            await Expect(customer.Message).ToHaveTextAsync(message);
+            await Expect(customer.Element.GetByRole(AriaRole.Alert).Filter(new() { HasText = message })).ToBeVisibleAsync();
+            Assert.Equal("requires_payment_method", (await merchant.RetrieveAsync(intent)).Status);
+        });
+    }
+
+    [Fact]
     public async Task Bacs_debit_uses_the_billing_details_the_merchant_passes_in_confirm_params()
     {
         var merchant = await StripeJsMerchant.CreateAsync(sandbox);
