@@ -275,6 +275,27 @@ public sealed class PaymentFlowTests(BrowserFixture browser, StripeJsSandbox san
     }
 
     [Fact]
+    public async Task Confirm_setup_with_a_card_that_needs_3d_secure_goes_through_the_challenge()
+    {
+        var merchant = await StripeJsMerchant.CreateAsync(sandbox);
+        var intent = await merchant.SetupIntentAsync("card");
+        await using var customer = await CheckoutBrowser.OpenAsync(browser, sandbox, merchant.Checkout(intent.ClientSecret));
+        await customer.ScreenshotOnFailureAsync(async () =>
+        {
+            await customer.WaitUntilReadyAsync();
+            await customer.FillCardAsync("4000002760003184");
+            await customer.PayAsync();
+            await customer.Challenge.GetByRole(AriaRole.Button, new() { Name = "Complete authentication" }).ClickAsync();
+
+            await Expect(customer.Status).ToHaveTextAsync("succeeded");
+            var retrieved = await customer.Page.EvaluateAsync<JsonElement>(
+                "secret => stripe.retrieveSetupIntent(secret)", intent.ClientSecret);
+            Assert.Equal("succeeded", retrieved.GetProperty("setupIntent").GetProperty("status").GetString());
+            Assert.Equal("succeeded", (await merchant.RetrieveAsync(intent)).Status);
+        });
+    }
+
+    [Fact]
     public async Task Confirm_setup_with_bacs_creates_the_mandate()
     {
         var merchant = await StripeJsMerchant.CreateAsync(sandbox);
