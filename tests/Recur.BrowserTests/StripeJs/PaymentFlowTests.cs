@@ -327,7 +327,8 @@ public sealed class PaymentFlowTests(BrowserFixture browser, StripeJsSandbox san
             await customer.FillCardAsync("4242424242424242");
             await customer.PayAsync();
 
-            await customer.Page.WaitForURLAsync(new Regex("/return\\?"));
+            // Polls the address: the return page may have loaded before this line runs.
+            await Expect(customer.Page).ToHaveURLAsync(new Regex("/return\\?"));
             var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(customer.Page.Url).Query);
             Assert.Equal(intent.Id, query["payment_intent"].ToString());
             Assert.Equal(intent.ClientSecret, query["payment_intent_client_secret"].ToString());
