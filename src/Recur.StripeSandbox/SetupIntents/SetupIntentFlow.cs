@@ -459,7 +459,7 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
                 ["id"] = id,
                 ["object"] = "setup_attempt",
                 ["application"] = null,
-                ["attach_to_self"] = null,
+                ["attach_to_self"] = false,
                 ["created"] = now,
                 ["customer"] = data["customer"]?.DeepClone(),
                 ["customer_account"] = null,

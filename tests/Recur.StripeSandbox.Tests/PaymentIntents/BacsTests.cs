@@ -62,6 +62,14 @@ public sealed class BacsTests(ManualClockSandbox sandbox) : IClassFixture<Manual
         Assert.Contains(status == "succeeded" ? "payment_intent.succeeded" : "payment_intent.payment_failed", events);
         Assert.Equal(accountNumber == "55555559", events.Contains("charge.dispute.created"));
         Assert.Equal(accountNumber == "55555559", charge.Disputed);
+        if (accountNumber == "55555559")
+        {
+            var disputes = await shop.Server.V1.Events.ListAsync(new EventListOptions { Type = "charge.dispute.created" }, shop.On(), Ct);
+            var dispute = Assert.IsType<Dispute>(Assert.Single(disputes.Data).Data.Object);
+            Assert.Equal(charge.Id, dispute.ChargeId);
+            Assert.Equal("lost", dispute.Status);
+        }
+
         Assert.Equal(
             accountNumber switch { "00033333" => "refused", "33333335" or "93333335" => "revoked", _ => "accepted" },
             mandate.PaymentMethodDetails.BacsDebit.NetworkStatus);

@@ -92,6 +92,23 @@ public sealed class TestCardTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     }
 
     [Fact]
+    public async Task The_dispute_card_succeeds_then_a_fraudulent_dispute_is_opened()
+    {
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
+
+        var (intent, _) = await ConfirmOnSessionAsync(shop, (await shop.CardAsync("4000000000000259")).Id);
+        var events = await shop.Server.V1.Events.ListAsync(new EventListOptions { Type = "charge.dispute.created" }, shop.On(), Ct);
+        var charge = await shop.Server.V1.Charges.GetAsync(intent.LatestChargeId, requestOptions: shop.On(), cancellationToken: Ct);
+
+        var dispute = Assert.IsType<Dispute>(Assert.Single(events.Data).Data.Object);
+        Assert.Equal("succeeded", intent.Status);
+        Assert.Equal(intent.LatestChargeId, dispute.ChargeId);
+        Assert.Equal("fraudulent", dispute.Reason);
+        Assert.Equal("needs_response", dispute.Status);
+        Assert.True(charge.Disputed);
+    }
+
+    [Fact]
     public async Task The_incorrect_cvc_card_declines_only_when_a_cvc_was_given()
     {
         var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
