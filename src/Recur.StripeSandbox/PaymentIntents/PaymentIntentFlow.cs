@@ -273,6 +273,7 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
             result = confirm is null
                 ? new IntentResult(paymentIntent, null)
                 : ConfirmLocked(caller, paymentIntent, confirm, baseUrl, step);
+            result = result.Frozen();
         }
 
         step.Finish(events, store, idempotencyKey);
@@ -292,7 +293,7 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
                 return new IntentResult(null, StripeErrors.NotFound("payment_intent", id));
             }
 
-            result = ConfirmLocked(caller, paymentIntent, input, baseUrl, step);
+            result = ConfirmLocked(caller, paymentIntent, input, baseUrl, step).Frozen();
         }
 
         step.Finish(events, store, idempotencyKey);
@@ -329,6 +330,7 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
             store.Save(paymentIntent);
             step.Events.Add("payment_intent.canceled", paymentIntent);
             Raise(step, PaymentIntentOutcomeKind.Canceled, paymentIntent);
+            paymentIntent = IntentSupport.Snapshot(paymentIntent);
         }
 
         step.Finish(events, store, idempotencyKey);

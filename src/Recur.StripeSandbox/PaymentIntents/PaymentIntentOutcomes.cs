@@ -39,10 +39,13 @@ public sealed record PaymentIntentOutcome(PaymentIntentOutcomeKind Kind, StoredO
 /// </summary>
 public sealed class PaymentIntentOutcomes(ILogger<PaymentIntentOutcomes> logger) : OutcomeHooks<PaymentIntentOutcome>(logger);
 
-/// <summary>What an intent operation ended with: the intent (also after a failed attempt, which changes it) and the
-/// error response, if any.</summary>
+/// <summary>What an intent operation ended with: a copy of the intent as the operation left it (also after a failed
+/// attempt, which changes it) and the error response, if any.</summary>
 public sealed record IntentResult(StoredObject? Intent, IResult? Error)
 {
+    /// <summary>Under the gate: the same result with a copy of the intent, which later changes do not touch.</summary>
+    internal IntentResult Frozen() => Intent is null ? this : this with { Intent = IntentSupport.Snapshot(Intent) };
+
     /// <summary>Stripe's <c>error</c> hash of <see cref="Error"/>, for callers that are not HTTP handlers.</summary>
     public JsonObject? ErrorBody => (Error as StripeJsonResult)?.Body["error"] as JsonObject;
 }

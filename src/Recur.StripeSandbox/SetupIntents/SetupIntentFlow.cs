@@ -169,6 +169,7 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
             result = confirm is null
                 ? new IntentResult(setupIntent, null)
                 : ConfirmLocked(caller, setupIntent, confirm, baseUrl, step);
+            result = result.Frozen();
         }
 
         step.Finish(events, store, idempotencyKey);
@@ -187,7 +188,7 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
                 return new IntentResult(null, StripeErrors.NotFound("setup_intent", id));
             }
 
-            result = ConfirmLocked(caller, setupIntent, input, baseUrl, step);
+            result = ConfirmLocked(caller, setupIntent, input, baseUrl, step).Frozen();
         }
 
         step.Finish(events, store, idempotencyKey);
@@ -220,6 +221,7 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
             store.Save(setupIntent);
             step.Events.Add("setup_intent.canceled", setupIntent);
             Raise(step, SetupIntentOutcomeKind.Canceled, setupIntent);
+            setupIntent = IntentSupport.Snapshot(setupIntent);
         }
 
         step.Finish(events, store, idempotencyKey);
