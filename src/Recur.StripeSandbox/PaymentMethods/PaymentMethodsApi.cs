@@ -98,7 +98,7 @@ public static class PaymentMethodsApi
 
             if (p.Has("card"))
             {
-                error = UpdateExpiry(p, data);
+                error = UpdateExpiry(p, data, DateTimeOffset.FromUnixTimeSeconds(request.Now).Year);
                 if (error is not null)
                 {
                     return error;
@@ -118,7 +118,7 @@ public static class PaymentMethodsApi
         return request.Respond(paymentMethod.Data);
     }
 
-    private static IResult? UpdateExpiry(StripeParams p, JsonObject data)
+    private static IResult? UpdateExpiry(StripeParams p, JsonObject data, int currentYear)
     {
         if (data["type"]?.ToString() != "card")
         {
@@ -136,7 +136,7 @@ public static class PaymentMethodsApi
             return CardInput.CardError("invalid_expiry_month", "Your card's expiration month is invalid.", "card[exp_month]");
         }
 
-        if (!p.TryLong("card.exp_year", out var year) || (year is not null && year < DateTimeOffset.UtcNow.Year))
+        if (!p.TryLong("card.exp_year", out var year) || (year is not null && year < currentYear))
         {
             return CardInput.CardError("invalid_expiry_year", "Your card's expiration year is invalid.", "card[exp_year]");
         }

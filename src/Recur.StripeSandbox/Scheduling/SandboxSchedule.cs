@@ -114,7 +114,8 @@ public sealed partial class SandboxSchedule : BackgroundService
     /// <summary>
     /// Runs, one at a time and in order of due time, every piece of work on <paramref name="testClockId"/> (null: on
     /// real time) that is due at <paramref name="now"/>, including work that handlers schedule meanwhile. Passes never
-    /// overlap. Returns how many pieces ran.
+    /// overlap, so a handler (or an outcome callback it triggers) must not call this itself; scheduling more work
+    /// from a handler is fine. Returns how many pieces ran.
     /// </summary>
     public async Task<int> RunDueAsync(DateTimeOffset now, string? testClockId, CancellationToken cancellationToken = default)
     {
