@@ -2,6 +2,7 @@ using global::Stripe;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
 using Recur.Web.Stripe;
+using Recur.Web.Subscriptions;
 
 namespace Recur.Web.Integrations;
 
@@ -84,6 +85,23 @@ public sealed partial class ConnectedAccounts(
         await db.SaveChangesAsync(cancellationToken);
         LogDisconnected(logger, connection.Id, connection.AccountId);
         return ConnectOutcome.Disconnected;
+    }
+
+    /// <summary>The subscription statuses that still bill, or may bill again, on the account they live on.</summary>
+    public static readonly IReadOnlyList<SubscriptionStatus> RunningSubscriptionStatuses =
+    [
+        SubscriptionStatus.Trialing, SubscriptionStatus.Active, SubscriptionStatus.PastDue, SubscriptionStatus.Unpaid,
+        SubscriptionStatus.Paused,
+    ];
+
+    /// <summary>How many of the tenant's subscriptions still run on the connection's account: after a disconnection
+    /// they keep billing in Stripe, but Recur no longer hears about them, so the card flags them.</summary>
+    public Task<int> CountRunningSubscriptionsAsync(StripeConnection connection, CancellationToken cancellationToken)
+    {
+        var running = RunningSubscriptionStatuses.ToList();
+        return db.Subscriptions.CountAsync(
+            s => s.Environment == connection.Environment && s.StripeAccountId == connection.AccountId && running.Contains(s.Status),
+            cancellationToken);
     }
 
     /// <summary>Standard: the dashboard URL; Express: a fresh single-use login link (never logged).</summary>

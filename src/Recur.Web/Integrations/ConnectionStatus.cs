@@ -1,3 +1,5 @@
+using Recur.Web.Stripe;
+
 namespace Recur.Web.Integrations;
 
 public enum ConnectionState
@@ -21,12 +23,17 @@ public sealed record ConnectionStatus(ConnectionState State, string Title, strin
     /// <param name="account">The account as last read; null when no account is linked.</param>
     /// <param name="disconnected">The account was deauthorized from Stripe's side or unlinked by the admin.</param>
     /// <param name="error">Why the account could not be read, when the last read failed.</param>
-    public static ConnectionStatus From(AccountSnapshot? account, bool disconnected = false, string? error = null)
+    /// <param name="accountType">The account type chosen in the settings: what "Connect with Stripe" offers when
+    /// no account is connected (only Standard accounts can be signed in to; Express accounts are always new).</param>
+    public static ConnectionStatus From(AccountSnapshot? account, bool disconnected = false, string? error = null,
+        StripeAccountType accountType = StripeAccountType.Standard)
     {
         if (disconnected)
         {
             return new(ConnectionState.Disconnected, "Disconnected",
-                "This Stripe account is no longer connected to Recur. Connect with Stripe to link an account again.", []);
+                "This Stripe account is no longer connected to Recur. " + (accountType == StripeAccountType.Express
+                    ? "Connect with Stripe to create a new Express account."
+                    : "Connect with Stripe to sign in to an existing Stripe account, or create a new Standard account."), []);
         }
         if (error is not null)
         {
@@ -35,8 +42,9 @@ public sealed record ConnectionStatus(ConnectionState State, string Title, strin
         }
         if (account is null)
         {
-            return new(ConnectionState.NotConnected, "Not connected",
-                "Connect with Stripe: sign in to your existing Stripe account, or create a new one.", []);
+            return new(ConnectionState.NotConnected, "Not connected", accountType == StripeAccountType.Express
+                ? "Connect with Stripe: create a new Express account. Stripe asks for your business and bank details on its own pages, then sends you back here."
+                : "Connect with Stripe: sign in to your existing Stripe account, or create a new Standard account.", []);
         }
 
         var due = account.PastDue.Concat(account.CurrentlyDue).Distinct().ToList();

@@ -72,21 +72,27 @@ public static class IntegrationsSetup
         return TypedResults.Redirect(redirect.Url?.ToString() ?? StripeConnectionCard.PageUrl(env, redirect.Refused));
     }
 
-    private static async Task<Ok<StripeConnectionCard[]>> ListConnectionsAsync(AppDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<StripeConnectionCard[]>> ListConnectionsAsync(AppDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
+        var tenant = await db.Tenants.SingleAsync(cancellationToken);
         var connections = await db.StripeConnections.ToListAsync(cancellationToken);
-        return TypedResults.Ok(connections.Select(c => StripeConnectionCard.From(c.Environment, c)).ToArray());
+        return TypedResults.Ok(connections.Select(c => Card(c, tenant, time)).ToArray());
     }
 
     private static async Task<Results<Ok<StripeConnectionCard>, ProblemHttpResult>> GetConnectionAsync(
-        Guid id, AppDbContext db, CancellationToken cancellationToken)
+        Guid id, AppDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var connection = await db.StripeConnections.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-        return connection is null ? NoSuchConnection() : TypedResults.Ok(StripeConnectionCard.From(connection.Environment, connection));
+        if (connection is null)
+        {
+            return NoSuchConnection();
+        }
+        var tenant = await db.Tenants.SingleAsync(cancellationToken);
+        return TypedResults.Ok(Card(connection, tenant, time));
     }
 
     private static async Task<Results<Ok<StripeConnectionCard>, ProblemHttpResult>> RefreshConnectionAsync(
-        Guid id, AppDbContext db, ConnectedAccounts accounts, CancellationToken cancellationToken)
+        Guid id, AppDbContext db, ConnectedAccounts accounts, TimeProvider time, CancellationToken cancellationToken)
     {
         var connection = await db.StripeConnections.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (connection is null)
@@ -94,8 +100,12 @@ public static class IntegrationsSetup
             return NoSuchConnection();
         }
         await accounts.RefreshAsync(connection, cancellationToken);
-        return TypedResults.Ok(StripeConnectionCard.From(connection.Environment, connection));
+        var tenant = await db.Tenants.SingleAsync(cancellationToken);
+        return TypedResults.Ok(Card(connection, tenant, time));
     }
+
+    private static StripeConnectionCard Card(StripeConnection connection, Tenant tenant, TimeProvider time) =>
+        StripeConnectionCard.From(connection.Environment, connection, tenant.StripeAccountType, time.GetUtcNow());
 
     private static ProblemHttpResult NoSuchConnection() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such connection.",

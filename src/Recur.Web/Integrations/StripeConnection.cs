@@ -89,9 +89,12 @@ public sealed class StripeConnection
             Capabilities = Capabilities,
         };
 
-    public ConnectionStatus Status => AccountId.Length == 0
-        ? ConnectionStatus.From(null)
-        : ConnectionStatus.From(Snapshot, disconnected: DisconnectedAt is not null, error: LastError);
+    public ConnectionStatus Status => StatusFor(StripeAccountType.Standard);
+
+    /// <summary>The status, with the next step worded for the account type chosen in the settings.</summary>
+    public ConnectionStatus StatusFor(StripeAccountType chosenAccountType) => AccountId.Length == 0
+        ? ConnectionStatus.From(null, accountType: chosenAccountType)
+        : ConnectionStatus.From(Snapshot, disconnected: DisconnectedAt is not null, error: LastError, accountType: chosenAccountType);
 
     /// <summary>Links an account (again). Refused while another account is linked: disconnect it first.</summary>
     public void Link(string accountId, StripeAccountType accountType, ConnectionLinkMethod method, DateTimeOffset now)

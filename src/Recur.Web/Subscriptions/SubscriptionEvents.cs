@@ -10,12 +10,14 @@ namespace Recur.Web.Subscriptions;
 /// <summary>
 /// Applies billing events from connected accounts (<c>customer.subscription.*</c>, <c>invoice.*</c>,
 /// <c>payment_intent.*</c>, <c>setup_intent.*</c>, <c>mandate.updated</c>). An event only says which subscription
-/// changed: the subscription is then read from Stripe as it is now, so duplicates and any order of arrival end in
-/// Stripe's current state. <c>mandate.updated</c> also records the mandate's status from the event, older news
+/// changed: the subscription is then read from Stripe as it is now (unless a read that started after the event was
+/// created already did), so duplicates and any order of arrival end in Stripe's current state. <c>mandate.updated</c> also records the mandate's status from the event, older news
 /// ignored. Runs outside any request: lookups ignore the tenant filter and match the event's account and environment.
 /// </summary>
 public sealed partial class SubscriptionEvents(AppDbContext db, SubscriptionSync sync, ILogger<SubscriptionEvents> logger)
 {
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(2);
+
     public static bool Handles(string type) =>
         type.StartsWith("customer.subscription.", StringComparison.Ordinal)
         || type is "invoice.paid" or "invoice.payment_failed" or "invoice.payment_action_required" or "invoice.finalized"
@@ -61,7 +63,14 @@ public sealed partial class SubscriptionEvents(AppDbContext db, SubscriptionSync
             return;
         }
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var id in affected.Select(s => s.Id).ToList())
+        // A read that started after the event was created already saw what the event reports: no need to read again.
+        // (The margin covers clock skew between Stripe and Recur.)
+        var stale = affected.Where(s => s.SyncedAt is not { } syncedAt || syncedAt < row.CreatedAt + ClockSkew).Select(s => s.Id).ToList();
+        if (stale.Count < affected.Count)
+        {
+            LogAlreadySeen(logger, row.Id, row.Type);
+        }
+        foreach (var id in stale)
         {
             await sync.SyncAsync(await db.Subscriptions.IgnoreQueryFilters().SingleAsync(s => s.Id == id, cancellationToken), cancellationToken);
         }
@@ -105,6 +114,9 @@ public sealed partial class SubscriptionEvents(AppDbContext db, SubscriptionSync
         }
         return affected;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stripe event {EventId} ({Type}): already seen by a later read")]
+    private static partial void LogAlreadySeen(ILogger logger, string eventId, string type);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stripe event {EventId} ({Type}) on {AccountId}: no Recur subscription")]
     private static partial void LogUnknown(ILogger logger, string eventId, string type, string accountId);

@@ -13,7 +13,8 @@ public sealed class StripeModel(
     AppDbContext db,
     ConnectedAccounts accounts,
     OAuthConnect oauth,
-    AccountOnboarding onboarding) : PageModel
+    AccountOnboarding onboarding,
+    TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "environment")]
     public string? EnvironmentName { get; set; }
@@ -28,15 +29,22 @@ public sealed class StripeModel(
 
     public bool CanResumeOnboarding { get; private set; }
 
+    /// <summary>Subscriptions still running on a disconnected account (0 while it is connected).</summary>
+    public int RunningSubscriptionsOnDisconnectedAccount { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Tenant = await db.Tenants.SingleAsync(cancellationToken);
         SelectedEnvironment = StripeEnvironmentNames.TryParse(EnvironmentName, out var environment) ? environment : Tenant.StripeEnvironment;
         var connection = await accounts.FindAsync(SelectedEnvironment, cancellationToken);
-        Card = StripeConnectionCard.From(SelectedEnvironment, connection);
+        Card = StripeConnectionCard.From(SelectedEnvironment, connection, Tenant.StripeAccountType, time.GetUtcNow());
         Message = ConnectOutcome.Find(OutcomeCode);
         CanResumeOnboarding = connection is { IsLinked: true, LinkMethod: ConnectionLinkMethod.PlatformCreated }
             && (connection.Status.State is ConnectionState.OnboardingIncomplete or ConnectionState.Restricted || connection.CurrentlyDue.Count > 0);
+        if (connection is { IsLinked: false, AccountId.Length: > 0 })
+        {
+            RunningSubscriptionsOnDisconnectedAccount = await accounts.CountRunningSubscriptionsAsync(connection, cancellationToken);
+        }
     }
 
     public async Task<IActionResult> OnPostSettingsAsync([FromForm] string? environment, [FromForm] string? accountType, CancellationToken cancellationToken)
@@ -51,24 +59,52 @@ public sealed class StripeModel(
         return Redirect(StripeConnectionCard.PageUrl(env, ConnectOutcome.SettingsSaved));
     }
 
-    public async Task<IActionResult> OnPostConnectExistingAsync([FromForm] string? environment, CancellationToken cancellationToken)
+    /// <summary>The connect buttons submit the Settings form, so they post the environment and account type
+    /// selected there (saved first, as Save settings would), even if the admin did not press Save settings.</summary>
+    public async Task<IActionResult> OnPostConnectExistingAsync([FromForm] string? environment, [FromForm] string? accountType, CancellationToken cancellationToken)
     {
-        if (!StripeEnvironmentNames.TryParse(environment, out var env))
+        if (await ChooseSettingsAsync(environment, accountType, cancellationToken) is not { } env)
         {
-            return BadRequestProblem("Choose an environment: test or production.");
+            return BadRequestProblem("Choose an environment (test or production) and an account type (Standard or Express).");
         }
         var start = await oauth.StartAsync(env, cancellationToken);
         return Redirect(start.AuthorizeUrl?.ToString() ?? StripeConnectionCard.PageUrl(env, start.Refused));
     }
 
-    public async Task<IActionResult> OnPostCreateAccountAsync([FromForm] string? environment, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostCreateAccountAsync([FromForm] string? environment, [FromForm] string? accountType, CancellationToken cancellationToken)
     {
-        if (!StripeEnvironmentNames.TryParse(environment, out var env))
+        if (await ChooseSettingsAsync(environment, accountType, cancellationToken) is not { } env)
         {
-            return BadRequestProblem("Choose an environment: test or production.");
+            return BadRequestProblem("Choose an environment (test or production) and an account type (Standard or Express).");
         }
         var redirect = await onboarding.CreateAccountAsync(env, cancellationToken);
         return Redirect(redirect.Url?.ToString() ?? StripeConnectionCard.PageUrl(env, redirect.Refused));
+    }
+
+    /// <summary>Keeps the posted environment and account type as the tenant's settings (an absent account type
+    /// leaves the saved one); null when either is not one of the choices.</summary>
+    private async Task<StripeEnvironment?> ChooseSettingsAsync(string? environment, string? accountType, CancellationToken cancellationToken)
+    {
+        if (!StripeEnvironmentNames.TryParse(environment, out var env))
+        {
+            return null;
+        }
+        var tenant = await db.Tenants.SingleAsync(cancellationToken);
+        var type = tenant.StripeAccountType;
+        if (accountType is not null && !Enum.TryParse(accountType, ignoreCase: true, out type))
+        {
+            return null;
+        }
+        if (!Enum.IsDefined(type))
+        {
+            return null;
+        }
+        if (tenant.StripeEnvironment != env || tenant.StripeAccountType != type)
+        {
+            tenant.ChooseStripeSettings(env, type);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return env;
     }
 
     public async Task<IActionResult> OnPostResumeAsync([FromForm] Guid connectionId, CancellationToken cancellationToken)
