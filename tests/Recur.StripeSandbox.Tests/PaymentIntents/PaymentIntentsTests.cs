@@ -36,6 +36,10 @@ public sealed class PaymentIntentsTests(SandboxFixture sandbox) : IClassFixture<
         Assert.Equal("requires_confirmation", updated.Status);
         Assert.Equal("succeeded", confirmed.Status);
         Assert.Equal(["payment_intent.created", "charge.succeeded", "payment_intent.succeeded"], await shop.EventTypesAsync());
+        var events = await shop.Server.V1.Events.ListAsync(new EventListOptions(), shop.On(), Ct);
+        Assert.All(events.Data, e => Assert.Equal(shop.AccountId, e.Account));
+        Assert.Equal(created.Id, Assert.IsType<PaymentIntent>(events.Data[0].Data.Object).Id);
+        Assert.Empty((await shop.Server.V1.Events.ListAsync(new EventListOptions(), cancellationToken: Ct)).Data);
     }
 
     [Fact]
