@@ -4,6 +4,7 @@ using Recur.StripeSandbox.Customers;
 using Recur.StripeSandbox.Dashboard;
 using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
+using Recur.StripeSandbox.Invoices;
 using Recur.StripeSandbox.LoginLinks;
 using Recur.StripeSandbox.Mandates;
 using Recur.StripeSandbox.OAuth;
@@ -14,6 +15,8 @@ using Recur.StripeSandbox.Products;
 using Recur.StripeSandbox.Scheduling;
 using Recur.StripeSandbox.SetupIntents;
 using Recur.StripeSandbox.StripeJs;
+using Recur.StripeSandbox.Subscriptions;
+using Recur.StripeSandbox.TestClocks;
 using Recur.StripeSandbox.WebhookEndpoints;
 
 namespace Recur.StripeSandbox;
@@ -45,6 +48,7 @@ public static class SandboxServer
         builder.Services.AddMandates();
         builder.Services.AddPaymentIntents();
         builder.Services.AddSetupIntents();
+        builder.Services.AddSubscriptions();
         // Request paths and redirects carry OAuth codes and link tokens: keep their URLs out of the logs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result.RedirectResult", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -80,6 +84,10 @@ public static class SandboxServer
         app.MapPaymentIntents();
         app.MapCharges();
         app.MapThreeDSecurePages();
+        app.MapSubscriptions();
+        app.MapInvoices();
+        app.MapInvoiceItems();
+        app.MapTestClocks();
         app.MapStripeJs();
         app.MapFallback("/v1/{**rest}", (HttpRequest request) => StripeErrors.UnknownRoute(request));
         return app;
