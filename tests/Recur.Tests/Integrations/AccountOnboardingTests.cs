@@ -21,7 +21,7 @@ public sealed class AccountOnboardingTests(RecurFactory factory) : IClassFixture
         Assert.Equal("Connected", card.TestId("status"));
         Assert.StartsWith("acct_", card.TestId("account-id"));
         Assert.Equal("Acme Books", card.TestId("business-name"));
-        Assert.Equal("GB", card.TestId("country"));
+        Assert.Equal("United Kingdom (GB)", card.TestId("country"));
         Assert.Equal("GBP", card.TestId("currency"));
         Assert.Equal("Yes", card.TestId("payouts-enabled"));
         Assert.Equal("None", card.TestId("requirements"));

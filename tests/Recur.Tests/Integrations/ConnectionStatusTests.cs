@@ -100,6 +100,25 @@ public sealed class ConnectionStatusTests
     }
 
     [Fact]
+    public void Not_connected_with_express_chosen_does_not_offer_to_sign_in()
+    {
+        var standard = ConnectionStatus.From(null, accountType: Recur.Web.Stripe.StripeAccountType.Standard);
+        var express = ConnectionStatus.From(null, accountType: Recur.Web.Stripe.StripeAccountType.Express);
+
+        Assert.Equal("Connect with Stripe: sign in to your existing Stripe account, or create a new Standard account.", standard.NextStep);
+        Assert.StartsWith("Connect with Stripe: create a new Express account.", express.NextStep);
+        Assert.DoesNotContain("sign in", express.NextStep, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Disconnected_with_express_chosen_offers_a_new_express_account()
+    {
+        var status = ConnectionStatus.From(Account(), disconnected: true, accountType: Recur.Web.Stripe.StripeAccountType.Express);
+
+        Assert.Equal("This Stripe account is no longer connected to Recur. Connect with Stripe to create a new Express account.", status.NextStep);
+    }
+
+    [Fact]
     public void Error_repeats_why_the_account_could_not_be_read()
     {
         var status = ConnectionStatus.From(Account(), error: "No such account: 'acct_1Test'.");
