@@ -16,7 +16,7 @@ using Recur.StripeSandbox.Scheduling;
 using Recur.StripeSandbox.SetupIntents;
 using Recur.StripeSandbox.StripeJs;
 using Recur.StripeSandbox.Subscriptions;
-using Recur.StripeSandbox.TestClocks;
+using Recur.StripeSandbox.TestHelpers;
 using Recur.StripeSandbox.WebhookEndpoints;
 
 namespace Recur.StripeSandbox;

@@ -156,7 +156,7 @@ public static class InvoicesApi
     private static IResult ListPayments(StripeRequest request)
     {
         var p = request.Params;
-        var unknown = p.Unknown(null, "invoice", "payment", "status", "limit", "starting_after", "ending_before");
+        var unknown = p.Unknown(null, "invoice", "payment", "status", "created", "limit", "starting_after", "ending_before");
         if (unknown is not null)
         {
             return StripeErrors.UnknownParameter(unknown);

@@ -7,7 +7,7 @@ using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.Scheduling;
 using Recur.StripeSandbox.Subscriptions;
 
-namespace Recur.StripeSandbox.TestClocks;
+namespace Recur.StripeSandbox.TestHelpers;
 
 /// <summary>
 /// <c>/v1/test_helpers/test_clocks</c>: create (<c>frozen_time</c>, <c>name</c>, optionally an existing

@@ -1,0 +1,159 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Tests.Infrastructure;
+using Recur.StripeSandbox.Tests.PaymentIntents;
+using Stripe;
+using Stripe.TestHelpers;
+
+namespace Recur.StripeSandbox.Tests.Subscriptions;
+
+/// <summary>
+/// A connected account selling subscriptions as Recur does: products and prices on the account, a customer on a test
+/// clock, subscriptions created with <c>default_incomplete</c>, <c>save_default_payment_method=on_subscription</c> and the
+/// first invoice's confirmation secret (or the pending SetupIntent) expanded, then time moved with the clock.
+/// </summary>
+public sealed class BillingShop
+{
+    /// <summary>Where test clocks start: a fixed moment, so period ends are predictable (31 Jan: month ends clamp).</summary>
+    public static readonly DateTimeOffset Start = new(2027, 1, 15, 10, 0, 0, TimeSpan.Zero);
+
+    private BillingShop(ConnectedShop shop) => Shop = shop;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ConnectedShop Shop { get; }
+
+    public StripeClient Server => Shop.Server;
+
+    public static async Task<BillingShop> OpenAsync(SandboxPlatform platform) => new(await ConnectedShop.OpenAsync(platform));
+
+    public RequestOptions On(string? idempotencyKey = null) => Shop.On(idempotencyKey);
+
+    public async Task<Price> PriceAsync(long amount = 1500, string currency = "gbp", string? interval = "month",
+        long intervalCount = 1, string name = "Gold plan")
+    {
+        var product = await Server.V1.Products.CreateAsync(new ProductCreateOptions { Name = name }, On(), Ct);
+        return await Server.V1.Prices.CreateAsync(new PriceCreateOptions
+        {
+            Product = product.Id,
+            UnitAmount = amount,
+            Currency = currency,
+            Recurring = interval is null ? null : new PriceRecurringOptions { Interval = interval, IntervalCount = intervalCount },
+        }, On(), Ct);
+    }
+
+    public Task<TestClock> ClockAsync(DateTimeOffset? at = null) =>
+        Server.V1.TestHelpers.TestClocks.CreateAsync(new TestClockCreateOptions
+        {
+            FrozenTime = (at ?? Start).UtcDateTime,
+            Name = "Billing test",
+        }, On(), Ct);
+
+    public async Task<(Customer Customer, TestClock Clock)> CustomerOnClockAsync(DateTimeOffset? at = null)
+    {
+        var clock = await ClockAsync(at);
+        return (await Shop.CustomerAsync(testClock: clock.Id), clock);
+    }
+
+    /// <summary>A subscription created as Recur's checkout creates it.</summary>
+    public Task<Subscription> SubscribeAsync(string customerId, string priceId, string paymentType = "card",
+        long? trialDays = null, string? joiningFeePriceId = null, string? idempotencyKey = null, DateTime? cancelAt = null,
+        string paymentBehavior = "default_incomplete")
+    {
+        var options = new SubscriptionCreateOptions
+        {
+            Customer = customerId,
+            Items = [new SubscriptionItemOptions { Price = priceId }],
+            PaymentBehavior = paymentBehavior,
+            PaymentSettings = new SubscriptionPaymentSettingsOptions
+            {
+                PaymentMethodTypes = [paymentType],
+                SaveDefaultPaymentMethod = "on_subscription",
+            },
+            Metadata = new Dictionary<string, string> { ["recur_order_id"] = "order-1" },
+            Expand = ["latest_invoice.confirmation_secret", "pending_setup_intent"],
+        };
+        if (trialDays is not null)
+        {
+            options.TrialPeriodDays = trialDays;
+        }
+
+        if (cancelAt is not null)
+        {
+            options.CancelAt = cancelAt;
+        }
+
+        if (joiningFeePriceId is not null)
+        {
+            options.AddInvoiceItems = [new SubscriptionAddInvoiceItemOptions { Price = joiningFeePriceId }];
+        }
+
+        return Server.V1.Subscriptions.CreateAsync(options, On(idempotencyKey ?? Guid.NewGuid().ToString()), Ct);
+    }
+
+    /// <summary>The PaymentIntent behind an invoice's confirmation secret (<c>pi_..._secret_...</c>).</summary>
+    public static string PaymentIntentOf(Invoice invoice) =>
+        invoice.ConfirmationSecret.ClientSecret[..invoice.ConfirmationSecret.ClientSecret.IndexOf("_secret_", StringComparison.Ordinal)];
+
+    /// <summary>Confirms the first invoice's payment as Stripe.js does: publishable key and client secret.</summary>
+    public async Task<PaymentIntent> PayFirstInvoiceAsync(Subscription subscription, string paymentMethod = "pm_card_visa",
+        PaymentIntentMandateDataOptions? mandate = null)
+    {
+        var secret = subscription.LatestInvoice.ConfirmationSecret.ClientSecret;
+        var confirm = new PaymentIntentConfirmOptions { PaymentMethod = paymentMethod, ReturnUrl = "https://shop.example/done" };
+        if (mandate is not null)
+        {
+            // Stripe.net sends an explicitly assigned null as an empty value, so only set what is given.
+            confirm.MandateData = mandate;
+        }
+        confirm.AddExtraParam("client_secret", secret);
+        return await Shop.Browser.V1.PaymentIntents.ConfirmAsync(PaymentIntentOf(subscription.LatestInvoice), confirm, On(), Ct);
+    }
+
+    public Task<Subscription> SubscriptionAsync(string id) =>
+        Server.V1.Subscriptions.GetAsync(id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, On(), Ct);
+
+    public Task<Invoice> InvoiceAsync(string id) => Server.V1.Invoices.GetAsync(id, null, On(), Ct);
+
+    public async Task<List<Invoice>> InvoicesAsync(string subscriptionId) =>
+        (await Server.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = subscriptionId }, On(), Ct)).Data;
+
+    public Task<PaymentIntent> PaymentIntentAsync(string id) => Server.V1.PaymentIntents.GetAsync(id, null, On(), Ct);
+
+    public Task<TestClock> AdvanceAsync(string clockId, DateTimeOffset to) =>
+        Server.V1.TestHelpers.TestClocks.AdvanceAsync(clockId, new TestClockAdvanceOptions { FrozenTime = to.UtcDateTime },
+            On(), Ct);
+
+    public Task<List<string>> EventTypesAsync() => Shop.EventTypesAsync();
+
+    /// <summary>Every event about one object, oldest first.</summary>
+    public async Task<List<Event>> EventsAboutAsync(string objectId)
+    {
+        var events = await Server.V1.Events.ListAsync(new EventListOptions { Limit = 100 }, On(), Ct);
+        return events.Data.Where(e => (e.Data.Object as IHasId)?.Id == objectId).Reverse().ToList();
+    }
+
+    public Task<JsonObject> GetJsonAsync(string path) => Shop.GetJsonAsync(path);
+
+    /// <summary>The events of one type about one object, as raw JSON, oldest first.</summary>
+    public async Task<List<JsonObject>> EventsJsonAsync(string type, string objectId)
+    {
+        var list = await GetJsonAsync($"/v1/events?limit=100&type={type}");
+        return list["data"]!.AsArray().OfType<JsonObject>()
+            .Where(e => e["data"]!["object"]!["id"]!.ToString() == objectId)
+            .Reverse()
+            .ToList();
+    }
+
+    public async Task<JsonObject> DeleteJsonAsync(string path)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Shop.Platform.BaseUrl + path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Shop.Platform.TestSecretKey);
+        request.Headers.Add("Stripe-Account", Shop.AccountId);
+        using var response = await http.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text)!.AsObject();
+    }
+}
