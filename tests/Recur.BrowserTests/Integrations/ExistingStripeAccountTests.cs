@@ -27,7 +27,7 @@ public sealed class ExistingStripeAccountTests(BrowserFixture browser, RecurFact
             await Expect(merchant.CardField("status")).ToHaveTextAsync("Connected");
             await Expect(merchant.CardField("account-id")).ToHaveTextAsync(new Regex("^acct_[A-Za-z0-9]+$"));
             await Expect(merchant.CardField("business-name")).ToHaveTextAsync("Existing Books Ltd");
-            await Expect(merchant.CardField("country")).ToHaveTextAsync("GB");
+            await Expect(merchant.CardField("country")).ToHaveTextAsync("United Kingdom (GB)");
             await Expect(merchant.CardField("environment")).ToHaveTextAsync("TEST");
             await Expect(merchant.Card).ToContainTextAsync("Standard (connected with OAuth)");
 

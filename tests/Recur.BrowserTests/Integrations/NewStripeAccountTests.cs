@@ -30,13 +30,16 @@ public sealed class NewStripeAccountTests(BrowserFixture browser, RecurFactory r
             await Expect(merchant.CardField("status")).ToHaveTextAsync("Connected");
             await Expect(merchant.CardField("account-id")).ToHaveTextAsync(AccountId);
             await Expect(merchant.CardField("business-name")).ToHaveTextAsync("Acme Books");
-            await Expect(merchant.CardField("country")).ToHaveTextAsync("GB");
+            await Expect(merchant.CardField("country")).ToHaveTextAsync("United Kingdom (GB)");
             await Expect(merchant.CardField("currency")).ToHaveTextAsync("GBP");
             await Expect(merchant.CardField("environment")).ToHaveTextAsync("TEST");
             await Expect(merchant.CardField("payouts-enabled")).ToHaveTextAsync("Yes");
             await Expect(merchant.CardField("requirements")).ToHaveTextAsync("None");
+            await Expect(merchant.CardField("capabilities")).ToHaveTextAsync(new Regex("^\\s*Card payments: active\\s+Transfers: active\\s*$"));
             await Expect(merchant.Card).ToContainTextAsync("Express (created by Recur)");
             await Expect(merchant.Card.GetByRole(AriaRole.Button, new() { Name = "Resume onboarding" })).ToHaveCountAsync(0);
+            // Stripe's account.updated arrives about when the merchant is back: the card shows it without a reload.
+            await Expect(merchant.CardField("last-event")).ToHaveTextAsync(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$"));
 
             await merchant.Card.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("stripe-card-connected.png") });
             await merchant.Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("stripe-page-connected.png"), FullPage = true });
@@ -59,7 +62,13 @@ public sealed class NewStripeAccountTests(BrowserFixture browser, RecurFactory r
             await Expect(merchant.CardField("status")).ToHaveTextAsync("Onboarding incomplete");
             await Expect(merchant.CardField("next-step")).ToContainTextAsync("Resume onboarding");
             await Expect(merchant.CardField("requirements").Locator("li").First).ToBeVisibleAsync();
-            await Expect(merchant.CardField("requirements")).ToContainTextAsync("external_account");
+            await Expect(merchant.CardField("requirements").Locator("li")).ToHaveCountAsync(5);
+            await Expect(merchant.CardField("requirements")).ToContainTextAsync("Customer support phone number");
+            await Expect(merchant.CardField("requirements")).ToContainTextAsync("Bank account for payouts");
+            var terms = merchant.CardField("requirements").Locator("li", new() { HasText = "Acceptance of Stripe's terms of service" });
+            await Expect(terms).ToHaveAttributeAsync("title", "Stripe: tos_acceptance.date, tos_acceptance.ip");
+            await Expect(merchant.CardField("disabled-reason")).ToHaveTextAsync("Not yet: Stripe needs the details below before this account can take payments.");
+            await Expect(merchant.Card).Not.ToContainTextAsync("past due");
             await Expect(merchant.CardField("account-id")).ToHaveTextAsync(AccountId);
             var accountId = await merchant.CardField("account-id").InnerTextAsync();
             await merchant.Card.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("stripe-card-onboarding-incomplete.png") });

@@ -243,14 +243,18 @@ public sealed partial class StripeCardTests(RecurFactory factory) : IClassFixtur
         var accountId = connected.TestId("account-id")!;
         await SeedSubscriptionsAsync(email, accountId,
             SubscriptionStatus.Active, SubscriptionStatus.Trialing, SubscriptionStatus.PastDue, SubscriptionStatus.Canceled, SubscriptionStatus.Incomplete);
-        Assert.Null(connected.TestId("orphaned-subscriptions"));
+        var before = await browser.StripeCardAsync();
+        Assert.Null(before.TestId("orphaned-subscriptions"));
+        Assert.Equal("3 active subscriptions bill on this account. Disconnecting leaves them billing in Stripe without Recur.", before.TestId("disconnect-warning"));
 
-        var card = await browser.SubmitAsync(connected, connected.Form("handler=Disconnect"));
+        var card = await browser.SubmitAsync(before, before.Form("handler=Disconnect"));
 
         var warning = card.TestId("orphaned-subscriptions");
         Assert.NotNull(warning);
         Assert.StartsWith("3 active subscriptions are still on this account.", warning);
         Assert.Contains($"Stripe keeps billing them on {accountId}, but Recur no longer hears about them", warning);
+        Assert.Contains("connect this same account with “I already have a Stripe account”", warning);
+        Assert.Null(card.TestId("disconnect-warning"));
         Assert.Contains(@"role=""alert"" data-testid=""orphaned-subscriptions""", card.Html);
         Assert.Contains(@"<a href=""/admin/subscriptions"">See subscriptions</a>", card.Html);
     }

@@ -29,8 +29,9 @@ public sealed class StripeModel(
 
     public bool CanResumeOnboarding { get; private set; }
 
-    /// <summary>Subscriptions still running on a disconnected account (0 while it is connected).</summary>
-    public int RunningSubscriptionsOnDisconnectedAccount { get; private set; }
+    /// <summary>Subscriptions still running on the card's account: flagged once it is disconnected, and next to
+    /// Disconnect while it is connected.</summary>
+    public int RunningSubscriptions { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -41,9 +42,9 @@ public sealed class StripeModel(
         Message = ConnectOutcome.Find(OutcomeCode);
         CanResumeOnboarding = connection is { IsLinked: true, LinkMethod: ConnectionLinkMethod.PlatformCreated }
             && (connection.Status.State is ConnectionState.OnboardingIncomplete or ConnectionState.Restricted || connection.CurrentlyDue.Count > 0);
-        if (connection is { IsLinked: false, AccountId.Length: > 0 })
+        if (connection is { AccountId.Length: > 0 })
         {
-            RunningSubscriptionsOnDisconnectedAccount = await accounts.CountRunningSubscriptionsAsync(connection, cancellationToken);
+            RunningSubscriptions = await accounts.CountRunningSubscriptionsAsync(connection, cancellationToken);
         }
     }
 
