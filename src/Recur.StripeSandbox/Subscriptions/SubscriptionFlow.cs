@@ -280,7 +280,6 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
     {
         var batch = new ObjectEventBatch();
         StoredObject? subscription;
-        var attemptInvoice = (string?)null;
         lock (store.Gate)
         {
             subscription = store.Find(id);
@@ -322,22 +321,10 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
             {
                 batch.Add("customer.subscription.updated", subscription, previous);
             }
-
-            // A past-due subscription given a new payment method tries its open invoice again, as Stripe does.
-            if (p.Has("default_payment_method") && status is "past_due" or "unpaid"
-                && data["latest_invoice"]?.ToString() is { } latest
-                && store.Find(latest)?.Data["status"]?.ToString() == "open")
-            {
-                attemptInvoice = latest;
-            }
         }
 
+        // A new payment method for a past-due subscription is used by the next retry (or POST /v1/invoices/{id}/pay).
         batch.Publish(events, store, idempotencyKey);
-        if (attemptInvoice is not null)
-        {
-            invoices.Attempt(attemptInvoice, null, AttemptKind.Automatic);
-        }
-
         return (store.Find(id), null);
     }
 
@@ -634,7 +621,9 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
             invoice.Data = draftData;
             foreach (var item in pending)
             {
-                item.Data["invoice"] = invoice.Id;
+                var itemData = item.Data.DeepClone().AsObject();
+                itemData["invoice"] = invoice.Id;
+                item.Data = itemData;
                 store.Save(item);
             }
 
