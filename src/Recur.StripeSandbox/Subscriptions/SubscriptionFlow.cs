@@ -307,13 +307,15 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
 
             var now = clock.NowFor(data["customer"]!.ToString()).ToUnixTimeSeconds();
             var customer = store.Find(data["customer"]!.ToString())!;
-            var error = ApplyUpdate(caller, subscription, customer, data, p, now);
+            var meta = subscription.Meta.DeepClone().AsObject();
+            var error = ApplyUpdate(caller, customer, data, meta, p, now);
             if (error is not null)
             {
                 return (null, error);
             }
 
             subscription.Data = data;
+            subscription.Meta = meta;
             store.Save(subscription);
             ScheduleAll(subscription);
             var previous = ObjectEvents.PreviousAttributes(before, data);
@@ -590,14 +592,6 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
         var lines = new List<InvoiceLine>();
         foreach (var item in items)
         {
-            // A price changed during the period takes effect now.
-            if (item["pending_price"] is JsonObject pendingPrice)
-            {
-                item["price"] = pendingPrice.DeepClone();
-                item["plan"] = SubscriptionObjects.Plan(pendingPrice);
-                item.Remove("pending_price");
-            }
-
             var price = item["price"]!.AsObject();
             var quantity = JsonNumber.Read(item["quantity"]);
             item["current_period_start"] = periodStart;
@@ -792,8 +786,8 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
         }
     }
 
-    private IResult? ApplyUpdate(ApiCaller caller, StoredObject subscription, StoredObject customer, JsonObject data,
-        StripeParams p, long now)
+    private IResult? ApplyUpdate(ApiCaller caller, StoredObject customer, JsonObject data, JsonObject meta, StripeParams p,
+        long now)
     {
         var periodEnd = SubscriptionObjects.PeriodEnd(data);
         if (p.Has("cancel_at_period_end"))
@@ -904,8 +898,7 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
                 }
 
                 data["trial_end"] = now;
-                subscription.Meta = subscription.Meta.DeepClone().AsObject();
-                subscription.Meta["anchor"] = now;
+                meta["anchor"] = now;
             }
             else if (!p.TryLong("trial_end", out var trialEnd) || trialEnd <= now)
             {
@@ -920,8 +913,7 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
 
                 data["trial_end"] = trialEnd;
                 data["billing_cycle_anchor"] = trialEnd;
-                subscription.Meta = subscription.Meta.DeepClone().AsObject();
-                subscription.Meta["anchor"] = trialEnd;
+                meta["anchor"] = trialEnd;
             }
         }
 
@@ -999,8 +991,9 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
                     $"items[{i}][price]");
             }
 
-            // No proration: the new price is billed from the next period, as proration_behavior=none does.
-            item["pending_price"] = price.DeepClone();
+            // As with proration_behavior=none: the item shows the new price now, and it is billed from the next period.
+            item["price"] = price.DeepClone();
+            item["plan"] = SubscriptionObjects.Plan(price);
         }
 
         if (p.Has($"{path}.metadata"))

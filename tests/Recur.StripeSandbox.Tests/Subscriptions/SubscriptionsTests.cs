@@ -65,6 +65,60 @@ public sealed class SubscriptionsTests(SandboxFixture sandbox) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_declined_first_payment_keeps_the_subscription_incomplete_until_another_card_pays()
+    {
+        var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
+        var price = await shop.PriceAsync();
+        var (customer, _) = await shop.CustomerOnClockAsync();
+        var created = await shop.SubscribeAsync(customer.Id, price.Id);
+
+        var declined = await Assert.ThrowsAsync<StripeException>(() => shop.PayFirstInvoiceAsync(created, "pm_card_chargeDeclined"));
+        var waiting = await shop.SubscriptionAsync(created.Id);
+        await shop.PayFirstInvoiceAsync(created);
+        var active = await shop.SubscriptionAsync(created.Id);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, declined.HttpStatusCode);
+        Assert.Equal("generic_decline", declined.StripeError.DeclineCode);
+        Assert.Equal("incomplete", waiting.Status);
+        Assert.Equal("open", waiting.LatestInvoice.Status);
+        Assert.Equal(1, waiting.LatestInvoice.AttemptCount);
+        Assert.Null(waiting.LatestInvoice.NextPaymentAttempt);
+        Assert.Equal("active", active.Status);
+        Assert.Equal("paid", active.LatestInvoice.Status);
+        Assert.Contains("invoice.payment_failed", await shop.EventTypesAsync());
+    }
+
+    [Fact]
+    public async Task A_new_price_shows_at_once_and_is_billed_from_the_next_period()
+    {
+        var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
+        var gold = await shop.PriceAsync();
+        var silver = await shop.PriceAsync(amount: 900, name: "Silver plan");
+        var (customer, clock) = await shop.CustomerOnClockAsync();
+        var created = await shop.SubscribeAsync(customer.Id, gold.Id);
+        await shop.PayFirstInvoiceAsync(created);
+
+        var updated = await shop.Server.V1.Subscriptions.UpdateAsync(created.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new SubscriptionItemOptions { Id = created.Items.Data[0].Id, Price = silver.Id }],
+            ProrationBehavior = "none",
+            Metadata = new Dictionary<string, string> { ["plan"] = "silver" },
+        }, shop.On(), Ct);
+        await shop.AdvanceAsync(clock.Id, Start.AddMonths(1).AddDays(1));
+        var renewed = await shop.SubscriptionAsync(created.Id);
+
+        Assert.Equal(silver.Id, updated.Items.Data[0].Price.Id);
+        Assert.Equal("silver", updated.Metadata["plan"]);
+        Assert.Equal("order-1", updated.Metadata["recur_order_id"]);
+        Assert.Single(await shop.InvoicesAsync(created.Id), i => i.AmountPaid == 1500);
+        Assert.Equal(900, renewed.LatestInvoice.AmountPaid);
+        Assert.Equal("1 × Silver plan (at £9.00 / month)", renewed.LatestInvoice.Lines.Data[0].Description);
+        var update = (await shop.EventsJsonAsync("customer.subscription.updated", created.Id))[1];
+        Assert.NotNull(update["data"]!["previous_attributes"]!["items"]);
+        Assert.NotNull(update["data"]!["previous_attributes"]!["metadata"]);
+    }
+
+    [Fact]
     public async Task Creating_twice_with_one_idempotency_key_makes_one_subscription()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
