@@ -80,10 +80,13 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
         Assert.Equal(answers[0].ClientSecret, retried.ClientSecret);
         var stripe = await factory.PlatformStripeAsync();
         var onAccount = new RequestOptions { StripeAccount = tenant.AccountId };
-        var customers = await stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = details.Email }, onAccount, Cancel);
-        Assert.Single(customers.Data);
-        var subscriptions = await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = customers.Data[0].Id, Status = "all" }, onAccount, Cancel);
+        // Customers on a test clock are listed only with their clock (as on Stripe): one clock, one customer on it.
+        var clock = Assert.Single((await stripe.V1.TestHelpers.TestClocks.ListAsync(null, onAccount, Cancel)).Data);
+        var stripeCustomer = Assert.Single((await stripe.V1.Customers.ListAsync(new CustomerListOptions { TestClock = clock.Id }, onAccount, Cancel)).Data);
+        Assert.Equal(details.Email, stripeCustomer.Email);
+        var subscriptions = await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = stripeCustomer.Id, Status = "all" }, onAccount, Cancel);
         Assert.Single(subscriptions.Data);
+        Assert.Single((await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Status = "all" }, onAccount, Cancel)).Data);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
         await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
-        await SwitchToFailingCardAsync(checkout.StripeAccount, email);
+        await SwitchToFailingCardAsync(checkout.StripeAccount);
         var detail = await tenant.Admin.SubscriptionPageAsync(email);
 
         var after = await tenant.Admin.AdvanceClockAsync(detail, "1m");
@@ -146,13 +146,12 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     }
 
     /// <summary>The customer's card starts failing (Stripe's 4000 0000 0000 0341): attach it and make it the default.</summary>
-    private async Task SwitchToFailingCardAsync(string account, string email)
+    private async Task SwitchToFailingCardAsync(string account)
     {
         var stripe = await factory.PlatformStripeAsync();
         var onAccount = new RequestOptions { StripeAccount = account };
-        var customer = (await stripe.V1.Customers.ListAsync(new CustomerListOptions { Email = email }, onAccount, Cancel)).Data.Single();
-        var failing = await stripe.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail", new PaymentMethodAttachOptions { Customer = customer.Id }, onAccount, Cancel);
-        var subscription = (await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = customer.Id }, onAccount, Cancel)).Data.Single();
+        var subscription = (await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Status = "all" }, onAccount, Cancel)).Data.Single();
+        var failing = await stripe.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail", new PaymentMethodAttachOptions { Customer = subscription.CustomerId }, onAccount, Cancel);
         await stripe.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions { DefaultPaymentMethod = failing.Id }, onAccount, Cancel);
     }
 
