@@ -295,7 +295,7 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
             if (SubscriptionObjects.HasEnded(data) && changing.Any(k => k != "cancellation_details"))
             {
                 return (null, StripeErrors.InvalidRequest(
-                    $"A canceled subscription can only update its cancellation_details and metadata.", changing[0]));
+                    "A canceled subscription can only update its cancellation_details and metadata.", changing[0]));
             }
 
             if (status == "incomplete" && changing.Any(k => k is "items" or "trial_end" or "cancel_at" or "cancel_at_period_end"))
@@ -347,8 +347,7 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
             if (SubscriptionObjects.HasEnded(subscription.Data))
             {
                 return (null, StripeErrors.InvalidRequest(
-                    $"A canceled subscription can only update its cancellation_details and metadata.", null,
-                    "resource_missing"));
+                    "A canceled subscription can only update its cancellation_details and metadata."));
             }
 
             var now = clock.NowFor(subscription.Data["customer"]!.ToString()).ToUnixTimeSeconds();
