@@ -559,6 +559,27 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
         batch.Publish(events, store);
     }
 
+    /// <summary>A test clock was deleted: its live subscriptions end now, without invoices, as Stripe ends them.</summary>
+    public void EndOnDeletedClock(string testClockId, long now)
+    {
+        var batch = new ObjectEventBatch();
+        var paymentIntents = new List<string?>();
+        lock (store.Gate)
+        {
+            foreach (var subscription in store.All(Kind, s => s.Data["test_clock"]?.ToString() == testClockId
+                                                              && !SubscriptionObjects.HasEnded(s.Data)))
+            {
+                paymentIntents.Add(EndLocked(subscription, now, "cancellation_requested", batch));
+            }
+        }
+
+        batch.Publish(events, store);
+        foreach (var paymentIntent in paymentIntents)
+        {
+            invoices.CancelPaymentIntent(paymentIntent);
+        }
+    }
+
     /// <summary>The shortest billing period among a test clock's live subscriptions (its advance limit); null for none.</summary>
     public TimeSpan? ShortestInterval(string testClockId) =>
         store.All(Kind, s => s.Data["test_clock"]?.ToString() == testClockId && !SubscriptionObjects.HasEnded(s.Data))

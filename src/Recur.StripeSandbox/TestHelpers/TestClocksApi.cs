@@ -137,11 +137,12 @@ public static class TestClocksApi
         return request.RespondList(request.Store.All(Kind, c => request.Caller.CanSee(c)), Url);
     }
 
-    /// <summary>Deletes the clock and the work still due on it. (Stripe also deletes its customers; the sandbox keeps
-    /// them, living on real time from then on.)</summary>
-    private static IResult Delete(string id, StripeRequest request, SandboxSchedule schedule)
+    /// <summary>Deletes the clock, the work still due on it, its customers and (ending them) their subscriptions, as
+    /// Stripe does.</summary>
+    private static IResult Delete(string id, StripeRequest request, SandboxSchedule schedule, SubscriptionFlow subscriptions)
     {
         StoredObject? clock;
+        var batch = new ObjectEventBatch();
         lock (request.Store.Gate)
         {
             clock = request.Find(id, Kind);
@@ -155,13 +156,39 @@ public static class TestClocksApi
                 return Advancing(id);
             }
 
-            request.Store.Delete(id);
             foreach (var work in schedule.Pending(id))
             {
                 request.Store.Delete(work.Id);
             }
         }
 
+        subscriptions.EndOnDeletedClock(id, JsonNumber.Read(clock.Data["frozen_time"]));
+        lock (request.Store.Gate)
+        {
+            foreach (var customer in request.Store.All(CustomersApi.Kind, c => c.Data["test_clock"]?.ToString() == id
+                                                                           && !CustomersApi.IsDeleted(c)))
+            {
+                var last = customer.Data;
+                customer.Data = CustomersApi.Deleted(customer.Id);
+                customer.Meta = customer.Meta.DeepClone().AsObject();
+                customer.Meta["deleted"] = true;
+                request.Store.Save(customer);
+                batch.Add("customer.deleted", new StoredObject
+                {
+                    Id = customer.Id, Kind = customer.Kind, Platform = customer.Platform, Livemode = customer.Livemode,
+                    Account = customer.Account, Created = customer.Created, Data = last,
+                });
+            }
+
+            foreach (var work in schedule.Pending(id))
+            {
+                request.Store.Delete(work.Id);
+            }
+
+            request.Store.Delete(id);
+        }
+
+        batch.Publish(request.Events, request.Store, request.IdempotencyKey);
         var deleted = new JsonObject { ["deleted"] = true, ["id"] = id, ["object"] = "test_helpers.test_clock" };
         request.Events.Publish(request.Store, "test_helpers.test_clock.deleted", clock, idempotencyKey: request.IdempotencyKey,
             data: clock.Data);

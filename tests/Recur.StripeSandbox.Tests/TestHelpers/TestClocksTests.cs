@@ -95,6 +95,28 @@ public sealed class TestClocksTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task Deleting_a_clock_deletes_its_customers_and_ends_their_subscriptions()
+    {
+        var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
+        var price = await shop.PriceAsync();
+        var (customer, clock) = await shop.CustomerOnClockAsync();
+        var created = await shop.SubscribeAsync(customer.Id, price.Id);
+        await shop.PayFirstInvoiceAsync(created);
+        await shop.AdvanceAsync(clock.Id, Start.AddDays(5));
+
+        await shop.Server.V1.TestHelpers.TestClocks.DeleteAsync(clock.Id, null, shop.On(), Ct);
+        var subscription = await shop.SubscriptionAsync(created.Id);
+        var deletedCustomer = await shop.Server.V1.Customers.GetAsync(customer.Id, null, shop.On(), Ct);
+
+        Assert.Equal("canceled", subscription.Status);
+        Assert.Equal(Start.AddDays(5).UtcDateTime, subscription.EndedAt);
+        Assert.True(deletedCustomer.Deleted);
+        var events = await shop.EventTypesAsync();
+        Assert.Contains("customer.subscription.deleted", events);
+        Assert.Contains("customer.deleted", events);
+    }
+
+    [Fact]
     public async Task Customers_on_a_clock_live_on_its_time()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
