@@ -63,6 +63,42 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     }
 
     [Fact]
+    public async Task Webhooks_alone_make_the_subscription_active_in_the_admin_panel()
+    {
+        await factory.RequireSandboxAsync();
+        var tenant = await factory.SellingTenantAsync();
+        using var customer = factory.NewBrowser();
+        var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
+        var details = CheckoutFlows.Details(open.OrderId);
+        var checkout = await customer.PlaceOrderAsync(tenant.CheckoutPath, open, details);
+
+        await factory.ConfirmCardAsync(checkout);
+
+        // The customer never comes back to the confirmation page: only Stripe's events tell Recur.
+        var detail = await tenant.Admin.SubscriptionPageAsync(details.Email!);
+        detail = await tenant.Admin.WaitForAsync(detail.Url.AbsolutePath, page => page.TestId("status") == "Active");
+        Assert.Equal("Active", detail.TestId("status"));
+        Assert.Contains("•••• 4242", detail.TestId("payment-method"));
+    }
+
+    [Fact]
+    public async Task A_card_that_needs_3d_secure_says_so_and_offers_to_continue()
+    {
+        await factory.RequireSandboxAsync();
+        var tenant = await factory.SellingTenantAsync();
+        using var customer = factory.NewBrowser();
+        var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
+        var checkout = await customer.PlaceOrderAsync(tenant.CheckoutPath, open, CheckoutFlows.Details(open.OrderId));
+
+        await factory.ConfirmCardAsync(checkout, "pm_card_authenticationRequired");
+        var complete = await customer.GetAsync(checkout.ReturnUrl);
+
+        Assert.Equal("NeedsAuthentication", complete.State());
+        Assert.Equal("Your bank needs you to confirm this payment", complete.TestId("headline"));
+        Assert.Contains("Continue", complete.Text);
+    }
+
+    [Fact]
     public async Task Submitting_the_same_order_twice_at_once_creates_one_customer_and_one_subscription()
     {
         await factory.RequireSandboxAsync();
