@@ -512,6 +512,11 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
 
             subscription.Data = data;
             store.Save(subscription);
+            if (SubscriptionObjects.Status(before) != SubscriptionObjects.Status(data))
+            {
+                ScheduleAll(subscription);
+            }
+
             var previous = ObjectEvents.PreviousAttributes(before, data);
             if (previous.Count > 0)
             {

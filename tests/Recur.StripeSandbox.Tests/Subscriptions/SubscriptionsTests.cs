@@ -384,6 +384,29 @@ public sealed class SubscriptionsTests(SandboxFixture sandbox) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_trial_with_a_joining_fee_charges_the_fee_now_and_the_plan_when_the_trial_ends()
+    {
+        var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
+        var price = await shop.PriceAsync();
+        var fee = await shop.PriceAsync(amount: 2500, interval: null, name: "Joining fee");
+        var (customer, clock) = await shop.CustomerOnClockAsync();
+
+        var created = await shop.SubscribeAsync(customer.Id, price.Id, trialDays: 14, joiningFeePriceId: fee.Id);
+        await shop.PayFirstInvoiceAsync(created);
+        var trialing = await shop.SubscriptionAsync(created.Id);
+        await shop.AdvanceAsync(clock.Id, Start.AddDays(15));
+        var active = await shop.SubscriptionAsync(created.Id);
+
+        Assert.Equal("incomplete", created.Status);
+        Assert.Null(created.PendingSetupIntent);
+        Assert.Equal(2500, created.LatestInvoice.AmountDue);
+        Assert.Equal("trialing", trialing.Status);
+        Assert.Equal("active", active.Status);
+        Assert.Equal(1500, active.LatestInvoice.AmountPaid);
+        Assert.Contains("customer.subscription.trial_will_end", await shop.EventTypesAsync());
+    }
+
+    [Fact]
     public async Task Allow_incomplete_charges_the_default_payment_method_at_once()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
