@@ -209,8 +209,9 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
 
             invoiceItems.AddRange(invoices.PendingItems(customer, currency, id));
             var saveOnSubscription = draft.SaveDefaultPaymentMethod == "on_subscription";
+            // An invoice's own period looks back (usage before it); the service period is on its lines.
             invoice = invoices.Draft(new InvoiceDraft(customer, currency, "subscription_create", lines, invoiceItems, now,
-                periodEnd, now, subscription, typesJson, draft.CollectionMethod, draft.DaysUntilDue, AutoRetry: false,
+                now, now, subscription, typesJson, draft.CollectionMethod, draft.DaysUntilDue, AutoRetry: false,
                 SetupFutureUsage: saveOnSubscription ? "off_session" : null));
             var nothingDue = InvoiceObjects.Amount(invoice.Data["amount_due"]) == 0;
             if (nothingDue && draft.PaymentBehavior == "default_incomplete"
@@ -628,8 +629,9 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
 
         var currency = data["currency"]!.ToString();
         var pending = invoices.PendingItems(customer, currency, subscription.Id);
-        var invoice = invoices.Draft(new InvoiceDraft(customer, currency, "subscription_cycle", lines, pending, periodStart,
-            periodEnd, periodStart, subscription, data["payment_settings"]?["payment_method_types"] as JsonArray,
+        // An invoice's own period looks back one period; the service period is on its lines.
+        var invoice = invoices.Draft(new InvoiceDraft(customer, currency, "subscription_cycle", lines, pending,
+            SubscriptionObjects.PeriodStart(before), periodStart, periodStart, subscription, data["payment_settings"]?["payment_method_types"] as JsonArray,
             data["collection_method"]!.ToString(), SubscriptionObjects.Timestamp(data["days_until_due"]), AutoRetry: true));
         string? attempt = null;
         if (status == "unpaid")
