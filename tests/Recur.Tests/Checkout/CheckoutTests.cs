@@ -260,6 +260,29 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     }
 
     [Fact]
+    public async Task A_direct_debit_the_bank_refuses_shows_the_failure_and_the_mandate_inactive()
+    {
+        await factory.RequireSandboxAsync();
+        var tenant = await factory.SellingTenantAsync(CheckoutFlows.BacsOffer("WhenMandateCreated"));
+        using var customer = factory.NewBrowser();
+        var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
+        var details = CheckoutFlows.Details(open.OrderId, paymentType: "bacs_debit");
+        var checkout = await customer.PlaceOrderAsync(tenant.CheckoutPath, open, details);
+
+        await factory.ConfirmBacsAsync(checkout, accountNumber: "33333335");
+        var processing = await customer.GetAsync(checkout.ReturnUrl);
+        Assert.Equal("Active", processing.State());
+        // The bank answers as the customer's (test) clock moves; within the 23 hours an incomplete subscription has.
+        var detail = await tenant.Admin.AdvanceClockAsync(await tenant.Admin.SubscriptionPageAsync(details.Email!), "1h");
+        var complete = await customer.GetAsync(checkout.ReturnUrl);
+
+        Assert.StartsWith("inactive", detail.TestId("mandate"));
+        Assert.Equal("Payment failed", detail.TestId("status"));
+        Assert.Contains("debit_not_authorized", detail.TestId("last-error"));
+        Assert.Equal("Failed", complete.State());
+    }
+
+    [Fact]
     public async Task Direct_debit_needs_a_billing_address()
     {
         var tenant = await factory.SellingTenantAsync(CheckoutFlows.BacsOffer("WhenMandateCreated"));
