@@ -43,6 +43,28 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task The_customer_page_shows_the_billing_details_the_test_clock_and_moves_time_for_its_subscriptions()
+    {
+        await factory.RequireSandboxAsync();
+        var tenant = await factory.SellingTenantAsync();
+        var (_, _, email) = await factory.BuyWithCardAsync(tenant);
+        var subscription = await tenant.Admin.SubscriptionPageAsync(email);
+        var customerPage = await tenant.Admin.GetAsync(System.Text.RegularExpressions.Regex.Match(subscription.Html, @"href=""(?<href>/admin/customers/[0-9a-f-]{36})""").Groups["href"].Value);
+
+        Assert.Equal(email, customerPage.TestId("email"));
+        Assert.Equal("Ada Reader", customerPage.TestId("name"));
+        Assert.Equal("1 High Street, London, SW1A 1AA, GB", customerPage.TestId("address"));
+        Assert.StartsWith("clock_", customerPage.TestId("test-clock"));
+        Assert.Contains("Monthly Active (active)", customerPage.Text);
+
+        var moved = await tenant.Admin.SubmitAsync(customerPage, customerPage.Form("handler=AdvanceClock"), new Dictionary<string, string> { ["step"] = "1m" });
+
+        Assert.Contains("The test clock moved forward 1 month", moved.TestId("action-message"));
+        var after = await tenant.Admin.SubscriptionPageAsync(email);
+        Assert.NotEqual(subscription.TestId("current-period"), after.TestId("current-period"));
+    }
+
+    [Fact]
     public async Task Advancing_the_test_clock_a_month_renews_the_subscription_with_a_new_period_and_a_paid_invoice()
     {
         await factory.RequireSandboxAsync();
