@@ -177,6 +177,90 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
     }
 
     /// <summary>
+    /// Finalizes a draft invoice (an unpaid subscription's renewal): numbered, <c>open</c>, its PaymentIntent made.
+    /// Returns the error that stopped it, if any.
+    /// </summary>
+    public IResult? FinalizeDraft(string invoiceId, string? idempotencyKey)
+    {
+        var batch = new ObjectEventBatch();
+        lock (store.Gate)
+        {
+            if (store.Find(invoiceId) is not { Kind: Kind } invoice)
+            {
+                return StripeErrors.NotFound("invoice", invoiceId);
+            }
+
+            if (invoice.Data["status"]?.ToString() != "draft")
+            {
+                return StripeErrors.InvalidRequest(
+                    $"This invoice is already finalized, you can't re-finalize a non-draft invoice.", null,
+                    "invoice_not_editable");
+            }
+
+            var amount = InvoiceObjects.Amount(invoice.Data["amount_due"]);
+            StoredObject? paymentIntent = null;
+            if (amount > 0)
+            {
+                var result = paymentIntents.CreateForInvoice(new InvoicePaymentRequest(invoice, amount,
+                    invoice.Data["currency"]!.ToString(), invoice.Data["customer"]?.ToString(),
+                    invoice.Data["payment_settings"]?["payment_method_types"] is JsonArray types
+                        ? types.Select(t => t!.ToString()).ToList()
+                        : null));
+                if (result.Error is not null)
+                {
+                    return result.Error;
+                }
+
+                paymentIntent = result.Intent;
+            }
+
+            Finalize(invoice, paymentIntent, Now(invoice), batch);
+            if (invoice.Data["status"]?.ToString() == "open")
+            {
+                // Finalized by a call: collected by the next call to pay, not on a schedule.
+                var data = invoice.Data.DeepClone().AsObject();
+                data["next_payment_attempt"] = null;
+                invoice.Data = data;
+                store.Save(invoice);
+            }
+        }
+
+        batch.Publish(events, store, idempotencyKey);
+        return null;
+    }
+
+    /// <summary>Marks an open invoice uncollectible: no more attempts (<c>invoice.marked_uncollectible</c>).</summary>
+    public IResult? MarkUncollectible(string invoiceId, string? idempotencyKey)
+    {
+        var batch = new ObjectEventBatch();
+        lock (store.Gate)
+        {
+            if (store.Find(invoiceId) is not { Kind: Kind } invoice)
+            {
+                return StripeErrors.NotFound("invoice", invoiceId);
+            }
+
+            if (invoice.Data["status"]?.ToString() != "open")
+            {
+                return StripeErrors.InvalidRequest(
+                    "You can only mark an open invoice as uncollectible.", null, "invoice_not_editable");
+            }
+
+            var data = invoice.Data.DeepClone().AsObject();
+            data["status"] = "uncollectible";
+            data["next_payment_attempt"] = null;
+            data["status_transitions"]!["marked_uncollectible_at"] = Now(invoice);
+            invoice.Data = data;
+            store.Save(invoice);
+            schedule.Cancel(RetryWork, invoice.Id);
+            batch.Add("invoice.marked_uncollectible", invoice);
+        }
+
+        batch.Publish(events, store, idempotencyKey);
+        return null;
+    }
+
+    /// <summary>
     /// Tries to collect an open invoice by confirming its PaymentIntent with <paramref name="paymentMethodId"/>, or the
     /// invoice's, subscription's or customer's default. Not under the gate: the outcome comes back through
     /// <see cref="OnPaymentIntent"/>. Returns null when there was nothing to attempt (not open, already processing).

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.Prices;
+using Recur.StripeSandbox.Scheduling;
 
 namespace Recur.StripeSandbox.Invoices;
 
@@ -24,6 +25,9 @@ public static class InvoicesApi
         invoices.MapGet("/{id}", Retrieve);
         invoices.MapGet("/{id}/lines", Lines);
         invoices.MapPost("/{id}/pay", Pay);
+        invoices.MapPost("/{id}/finalize", FinalizeInvoice);
+        invoices.MapPost("/{id}/void", VoidInvoice);
+        invoices.MapPost("/{id}/mark_uncollectible", MarkUncollectible);
         app.MapGet("/v1/invoice_payments", ListPayments);
         app.MapGet("/v1/invoice_payments/{id}", RetrievePayment);
         app.MapGet("/invoices/{token}", HostedPage);
@@ -122,9 +126,17 @@ public static class InvoicesApi
             case "void":
                 return StripeErrors.InvalidRequest("This invoice has been voided and can no longer be paid.", null,
                     "invoice_not_editable");
-            case "draft":
+            case "uncollectible":
                 return StripeErrors.InvalidRequest(
-                    "This invoice is a draft: the sandbox pays finalized invoices only.", null, "invoice_not_editable");
+                    "This invoice is marked uncollectible: the sandbox pays open invoices only.", null, "invoice_not_editable");
+            case "draft":
+                var finalizeError = flow.FinalizeDraft(id, request.IdempotencyKey);
+                if (finalizeError is not null)
+                {
+                    return finalizeError;
+                }
+
+                break;
         }
 
         if (p.String("paid_out_of_band") == "true")
@@ -151,6 +163,82 @@ public static class InvoicesApi
         }
 
         return request.Respond(after.Data);
+    }
+
+    private static IResult FinalizeInvoice(string id, StripeRequest request, InvoiceFlow flow)
+    {
+        var unknown = request.Params.Unknown(null, "auto_advance");
+        if (unknown is not null)
+        {
+            return StripeErrors.UnknownParameter(unknown);
+        }
+
+        if (request.Find(id, InvoiceFlow.Kind) is null)
+        {
+            return StripeErrors.NotFound("invoice", id);
+        }
+
+        return flow.FinalizeDraft(id, request.IdempotencyKey) ?? request.Respond(request.Store.Find(id)!.Data);
+    }
+
+    /// <summary>Voids an open invoice; its PaymentIntent is canceled.</summary>
+    private static IResult VoidInvoice(string id, StripeRequest request, InvoiceFlow flow)
+    {
+        var unknown = request.Params.Unknown(null);
+        if (unknown is not null)
+        {
+            return StripeErrors.UnknownParameter(unknown);
+        }
+
+        StoredObject? invoice;
+        var batch = new ObjectEventBatch();
+        string? paymentIntent;
+        lock (request.Store.Gate)
+        {
+            invoice = request.Find(id, InvoiceFlow.Kind);
+            if (invoice is null)
+            {
+                return StripeErrors.NotFound("invoice", id);
+            }
+
+            if (invoice.Data["status"]?.ToString() is not ("open" or "uncollectible"))
+            {
+                return StripeErrors.InvalidRequest(
+                    $"You can only void an open or uncollectible invoice; this one is {invoice.Data["status"]}.", null,
+                    "invoice_not_editable");
+            }
+
+            if (invoice.Data["status"]?.ToString() == "uncollectible")
+            {
+                var data = invoice.Data.DeepClone().AsObject();
+                data["status"] = "open";
+                invoice.Data = data;
+            }
+
+            var now = request.Http.RequestServices.GetRequiredService<SandboxClock>()
+                .NowFor(invoice.Data["customer"]?.ToString()).ToUnixTimeSeconds();
+            paymentIntent = flow.Void(id, now, batch);
+        }
+
+        batch.Publish(request.Events, request.Store, request.IdempotencyKey);
+        flow.CancelPaymentIntent(paymentIntent);
+        return request.Respond(request.Store.Find(id)!.Data);
+    }
+
+    private static IResult MarkUncollectible(string id, StripeRequest request, InvoiceFlow flow)
+    {
+        var unknown = request.Params.Unknown(null);
+        if (unknown is not null)
+        {
+            return StripeErrors.UnknownParameter(unknown);
+        }
+
+        if (request.Find(id, InvoiceFlow.Kind) is null)
+        {
+            return StripeErrors.NotFound("invoice", id);
+        }
+
+        return flow.MarkUncollectible(id, request.IdempotencyKey) ?? request.Respond(request.Store.Find(id)!.Data);
     }
 
     private static IResult ListPayments(StripeRequest request)

@@ -77,6 +77,32 @@ public sealed class InvoicesTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     }
 
     [Fact]
+    public async Task An_open_invoice_is_voided_or_marked_uncollectible_and_its_payment_stops()
+    {
+        var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
+        var price = await shop.PriceAsync();
+        var (customer, _) = await shop.CustomerOnClockAsync();
+        var first = await shop.SubscribeAsync(customer.Id, price.Id);
+        var second = await shop.SubscribeAsync(customer.Id, price.Id);
+
+        var voided = await shop.Server.V1.Invoices.VoidInvoiceAsync(first.LatestInvoiceId, null, shop.On(), Ct);
+        var uncollectible = await shop.Server.V1.Invoices.MarkUncollectibleAsync(second.LatestInvoiceId, null, shop.On(), Ct);
+        var intent = await shop.PaymentIntentAsync(BillingShop.PaymentIntentOf(first.LatestInvoice));
+        var again = await Assert.ThrowsAsync<StripeException>(() =>
+            shop.Server.V1.Invoices.VoidInvoiceAsync(first.LatestInvoiceId, null, shop.On(), Ct));
+
+        Assert.Equal("void", voided.Status);
+        Assert.NotNull(voided.StatusTransitions.VoidedAt);
+        Assert.Equal("canceled", intent.Status);
+        Assert.Equal("uncollectible", uncollectible.Status);
+        Assert.NotNull(uncollectible.StatusTransitions.MarkedUncollectibleAt);
+        Assert.Equal(HttpStatusCode.BadRequest, again.HttpStatusCode);
+        var events = await shop.EventTypesAsync();
+        Assert.Contains("invoice.voided", events);
+        Assert.Contains("invoice.marked_uncollectible", events);
+    }
+
+    [Fact]
     public async Task A_pending_invoice_item_is_billed_on_the_next_renewal()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());

@@ -92,10 +92,20 @@ public sealed class UnpaidAfterRetriesTests : IClassFixture<SandboxFixture>
         await shop.AdvanceAsync(clock.Id, Start.AddMonths(2).AddDays(1));
         var later = await shop.SubscriptionAsync(created.Id);
 
+        var card = await shop.Server.V1.PaymentMethods.AttachAsync("pm_card_visa",
+            new PaymentMethodAttachOptions { Customer = customer.Id }, shop.On(), Ct);
+        var paid = await shop.Server.V1.Invoices.PayAsync(later.LatestInvoiceId, new InvoicePayOptions { PaymentMethod = card.Id },
+            shop.On(), Ct);
+        var active = await shop.SubscriptionAsync(created.Id);
+
         Assert.Equal("unpaid", unpaid.Status);
         Assert.Equal("unpaid", later.Status);
         Assert.Equal("draft", later.LatestInvoice.Status);
+        Assert.Null(later.LatestInvoice.Number);
         Assert.Equal(3, (await shop.InvoicesAsync(created.Id)).Count);
+        Assert.Equal("paid", paid.Status);
+        Assert.NotNull(paid.Number);
+        Assert.Equal("active", active.Status);
     }
 }
 
