@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
 
@@ -35,8 +34,7 @@ public sealed partial class SandboxSchedule : BackgroundService
     private readonly ILogger<SandboxSchedule> _logger;
     private readonly Dictionary<string, ScheduledWorkHandler> _handlers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _pass = new(1, 1);
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly PeriodicWork _loop;
 
     public SandboxSchedule(SandboxStore store, TimeProvider time, IServiceProvider services,
         IEnumerable<ScheduledWorkHandler> handlers, ILogger<SandboxSchedule> logger)
@@ -45,6 +43,7 @@ public sealed partial class SandboxSchedule : BackgroundService
         _time = time;
         _services = services;
         _logger = logger;
+        _loop = new PeriodicWork(time);
         foreach (var handler in handlers)
         {
             _handlers[handler.Kind] = handler;
@@ -82,7 +81,7 @@ public sealed partial class SandboxSchedule : BackgroundService
         });
         if (testClockId is null)
         {
-            _wake.Writer.TryWrite(true);
+            _loop.Wake();
         }
 
         return work;
@@ -162,48 +161,12 @@ public sealed partial class SandboxSchedule : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _loop.RunAsync(async cancellationToken =>
         {
-            TimeSpan wait;
-            try
-            {
-                await RunDueAsync(_time.GetUtcNow(), null, stoppingToken);
-                wait = UntilNextDue();
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogPassFailed(exception);
-                wait = TimeSpan.FromSeconds(1);
-            }
-
-            if (wait <= TimeSpan.Zero)
-            {
-                continue;
-            }
-
-            using var timer = new CancellationTokenSource(wait, _time);
-            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
-            try
-            {
-                await _wake.Reader.ReadAsync(waiting.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Something is due.
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+            await RunDueAsync(_time.GetUtcNow(), null, cancellationToken);
+            return UntilNextDue();
+        }, LogPassFailed, stoppingToken);
 
     public override void Dispose()
     {

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
 
@@ -40,8 +39,7 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions PayloadJson = new(StripeJsonResult.Json) { WriteIndented = true };
 
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly PeriodicWork _loop = new(time);
 
     private readonly SemaphoreSlim _pass = new(1, 1);
 
@@ -96,7 +94,7 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
             }
         }
 
-        _wake.Writer.TryWrite(true);
+        _loop.Wake();
     }
 
     /// <summary>Makes one attempt for every delivery that is due now. Passes never overlap.</summary>
@@ -126,53 +124,14 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
         return string.Create(CultureInfo.InvariantCulture, $"t={timestamp},v1={Convert.ToHexStringLower(mac)}");
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.DeliverWebhooksInBackground)
-        {
-            return;
-        }
-
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wait = TimeSpan.Zero;
-            try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.DeliverWebhooksInBackground
+            ? _loop.RunAsync(async cancellationToken =>
             {
-                await RunOnceAsync(stoppingToken);
-                wait = UntilNextDue();
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogPassFailed(exception);
-                wait = TimeSpan.FromSeconds(1);
-            }
-
-            if (wait <= TimeSpan.Zero)
-            {
-                continue;
-            }
-
-            using var timer = new CancellationTokenSource(wait, time);
-            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
-            try
-            {
-                await _wake.Reader.ReadAsync(waiting.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The next delivery is due.
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+                await RunOnceAsync(cancellationToken);
+                return UntilNextDue();
+            }, LogPassFailed, stoppingToken)
+            : Task.CompletedTask;
 
     public override void Dispose()
     {
