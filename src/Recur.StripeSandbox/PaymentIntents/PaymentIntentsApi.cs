@@ -134,66 +134,19 @@ public static class PaymentIntentsApi
         return result.Error ?? request.Respond(result.Intent!.Data);
     }
 
-    private static IResult Retrieve(string id, StripeRequest request)
-    {
-        var unknown = request.Params.Unknown(null, "client_secret");
-        if (unknown is not null)
-        {
-            return StripeErrors.UnknownParameter(unknown);
-        }
+    private static IResult Retrieve(string id, StripeRequest request) =>
+        IntentEndpoints.Retrieve(request, id, Kind, "PaymentIntent");
 
-        var paymentIntent = request.Find(id, Kind);
-        if (paymentIntent is null)
-        {
-            return StripeErrors.NotFound("payment_intent", id);
-        }
-
-        return IntentSupport.CheckClientSecret(request, paymentIntent, "PaymentIntent") ?? request.Respond(paymentIntent.Data);
-    }
-
-    private static IResult Confirm(string id, StripeRequest request, PaymentIntentFlow flow)
-    {
-        var unknown = request.Params.Unknown(null, ConfirmInput.PaymentParameters);
-        if (unknown is not null)
-        {
-            return StripeErrors.UnknownParameter(unknown);
-        }
-
-        var paymentIntent = request.Find(id, Kind);
-        if (paymentIntent is null)
-        {
-            return StripeErrors.NotFound("payment_intent", id);
-        }
-
-        var error = IntentSupport.CheckClientSecret(request, paymentIntent, "PaymentIntent");
-        if (error is not null)
-        {
-            return error;
-        }
-
-        error = ConfirmInput.Parse(request, payment: true, out var input);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var result = flow.Confirm(request.Caller, id, input, request.BaseUrl, request.IdempotencyKey);
-        return result.Error ?? request.Respond(result.Intent!.Data);
-    }
+    private static IResult Confirm(string id, StripeRequest request, PaymentIntentFlow flow) =>
+        IntentEndpoints.Confirm(request, id, Kind, "PaymentIntent", payment: true,
+            input => flow.Confirm(request.Caller, id, input, request.BaseUrl, request.IdempotencyKey));
 
     private static IResult Cancel(string id, StripeRequest request, PaymentIntentFlow flow)
     {
-        var unknown = request.Params.Unknown(null, "cancellation_reason");
-        if (unknown is not null)
+        var error = IntentEndpoints.CancellationReason(request, CancellationReasons, out var reason);
+        if (error is not null)
         {
-            return StripeErrors.UnknownParameter(unknown);
-        }
-
-        var reason = request.Params.String("cancellation_reason");
-        if (reason is not null && !CancellationReasons.Contains(reason))
-        {
-            return StripeErrors.InvalidRequest(
-                $"Invalid cancellation_reason: must be one of {string.Join(", ", CancellationReasons)}", "cancellation_reason");
+            return error;
         }
 
         var paymentIntent = request.Find(id, Kind);

@@ -117,66 +117,19 @@ public static class SetupIntentsApi
         return result.Error ?? request.Respond(result.Intent!.Data);
     }
 
-    private static IResult Retrieve(string id, StripeRequest request)
-    {
-        var unknown = request.Params.Unknown(null, "client_secret");
-        if (unknown is not null)
-        {
-            return StripeErrors.UnknownParameter(unknown);
-        }
+    private static IResult Retrieve(string id, StripeRequest request) =>
+        IntentEndpoints.Retrieve(request, id, Kind, "SetupIntent");
 
-        var setupIntent = request.Find(id, Kind);
-        if (setupIntent is null)
-        {
-            return StripeErrors.NotFound("setup_intent", id);
-        }
-
-        return IntentSupport.CheckClientSecret(request, setupIntent, "SetupIntent") ?? request.Respond(setupIntent.Data);
-    }
-
-    private static IResult Confirm(string id, StripeRequest request, SetupIntentFlow flow)
-    {
-        var unknown = request.Params.Unknown(null, ConfirmInput.SetupParameters);
-        if (unknown is not null)
-        {
-            return StripeErrors.UnknownParameter(unknown);
-        }
-
-        var setupIntent = request.Find(id, Kind);
-        if (setupIntent is null)
-        {
-            return StripeErrors.NotFound("setup_intent", id);
-        }
-
-        var error = IntentSupport.CheckClientSecret(request, setupIntent, "SetupIntent");
-        if (error is not null)
-        {
-            return error;
-        }
-
-        error = ConfirmInput.Parse(request, payment: false, out var input);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var result = flow.Confirm(request.Caller, id, input, request.BaseUrl, request.IdempotencyKey);
-        return result.Error ?? request.Respond(result.Intent!.Data);
-    }
+    private static IResult Confirm(string id, StripeRequest request, SetupIntentFlow flow) =>
+        IntentEndpoints.Confirm(request, id, Kind, "SetupIntent", payment: false,
+            input => flow.Confirm(request.Caller, id, input, request.BaseUrl, request.IdempotencyKey));
 
     private static IResult Cancel(string id, StripeRequest request, SetupIntentFlow flow)
     {
-        var unknown = request.Params.Unknown(null, "cancellation_reason");
-        if (unknown is not null)
+        var error = IntentEndpoints.CancellationReason(request, CancellationReasons, out var reason);
+        if (error is not null)
         {
-            return StripeErrors.UnknownParameter(unknown);
-        }
-
-        var reason = request.Params.String("cancellation_reason");
-        if (reason is not null && !CancellationReasons.Contains(reason))
-        {
-            return StripeErrors.InvalidRequest(
-                $"Invalid cancellation_reason: must be one of {string.Join(", ", CancellationReasons)}", "cancellation_reason");
+            return error;
         }
 
         var result = flow.Cancel(request.Caller, id, reason, request.IdempotencyKey);
