@@ -281,24 +281,9 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
     }
 
     /// <summary>Confirms a PaymentIntent: the attempt's outcome, or the error that stopped it.</summary>
-    public IntentResult Confirm(ApiCaller caller, string id, ConfirmInput input, string baseUrl, string? idempotencyKey)
-    {
-        var step = new PaymentStep();
-        IntentResult result;
-        lock (store.Gate)
-        {
-            var paymentIntent = store.Find(id);
-            if (paymentIntent is not { Kind: Kind } || !caller.CanSee(paymentIntent))
-            {
-                return new IntentResult(null, StripeErrors.NotFound("payment_intent", id));
-            }
-
-            result = ConfirmLocked(caller, paymentIntent, input, baseUrl, step).Frozen();
-        }
-
-        step.Finish(events, store, idempotencyKey);
-        return result;
-    }
+    public IntentResult Confirm(ApiCaller caller, string id, ConfirmInput input, string baseUrl, string? idempotencyKey) =>
+        IntentConfirmation.Confirm(store, events, caller, id, Kind, idempotencyKey,
+            (paymentIntent, step) => ConfirmLocked(caller, paymentIntent, input, baseUrl, step));
 
     /// <summary>Cancels a PaymentIntent that is not finished or processing.</summary>
     public IntentResult Cancel(ApiCaller caller, string id, string? reason, string? idempotencyKey)
@@ -348,22 +333,12 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
         StoredObject? paymentIntent;
         lock (store.Gate)
         {
-            paymentIntent = store.Find(challenge.Meta["intent"]!.ToString());
-            store.Delete(challenge.Id);
-            if (paymentIntent is not { Kind: Kind } || paymentIntent.Data["status"]?.ToString() != "requires_action"
-                || paymentIntent.Meta["challenge"]?.ToString() != challenge.Id)
+            if (IntentConfirmation.EndChallenge(store, challenge, Kind) is not { } ended)
             {
                 return null;
             }
 
-            IntentSupport.DropChallenge(store, paymentIntent);
-            var data = paymentIntent.Data.DeepClone().AsObject();
-            data["next_action"] = null;
-            var paymentMethod = store.Find(data["payment_method"]?.ToString() ?? "");
-            if (paymentMethod is null)
-            {
-                return null;
-            }
+            (paymentIntent, var data, var paymentMethod) = ended;
 
             if (!authenticated)
             {

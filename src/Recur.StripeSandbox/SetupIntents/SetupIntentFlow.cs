@@ -176,24 +176,9 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
         return result;
     }
 
-    public IntentResult Confirm(ApiCaller caller, string id, ConfirmInput input, string baseUrl, string? idempotencyKey)
-    {
-        var step = new PaymentStep();
-        IntentResult result;
-        lock (store.Gate)
-        {
-            var setupIntent = store.Find(id);
-            if (setupIntent is not { Kind: Kind } || !caller.CanSee(setupIntent))
-            {
-                return new IntentResult(null, StripeErrors.NotFound("setup_intent", id));
-            }
-
-            result = ConfirmLocked(caller, setupIntent, input, baseUrl, step).Frozen();
-        }
-
-        step.Finish(events, store, idempotencyKey);
-        return result;
-    }
+    public IntentResult Confirm(ApiCaller caller, string id, ConfirmInput input, string baseUrl, string? idempotencyKey) =>
+        IntentConfirmation.Confirm(store, events, caller, id, Kind, idempotencyKey,
+            (setupIntent, step) => ConfirmLocked(caller, setupIntent, input, baseUrl, step));
 
     public IntentResult Cancel(ApiCaller caller, string id, string? reason, string? idempotencyKey)
     {
@@ -235,21 +220,12 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
         StoredObject? setupIntent;
         lock (store.Gate)
         {
-            setupIntent = store.Find(challenge.Meta["intent"]!.ToString());
-            store.Delete(challenge.Id);
-            if (setupIntent is not { Kind: Kind } || setupIntent.Data["status"]?.ToString() != "requires_action"
-                || setupIntent.Meta["challenge"]?.ToString() != challenge.Id)
+            if (IntentConfirmation.EndChallenge(store, challenge, Kind) is not { } ended)
             {
                 return null;
             }
 
-            IntentSupport.DropChallenge(store, setupIntent);
-            var data = setupIntent.Data.DeepClone().AsObject();
-            data["next_action"] = null;
-            if (store.Find(data["payment_method"]?.ToString() ?? "") is not { } paymentMethod)
-            {
-                return null;
-            }
+            (setupIntent, var data, var paymentMethod) = ended;
 
             if (!authenticated)
             {
