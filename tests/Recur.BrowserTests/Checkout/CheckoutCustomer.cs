@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Recur.BrowserTests.Infrastructure;
+using Recur.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Recur.BrowserTests.Checkout;
+
+/// <summary>
+/// A customer on one of Recur's checkout pages, in a fresh browser context: types their details into the page,
+/// their card or bank details into the Payment Element (the sandbox's Stripe.js, in its own cross-origin frame), and
+/// reads what the page and the confirmation page say.
+/// </summary>
+public sealed class CheckoutCustomer : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+
+    private CheckoutCustomer(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>The Payment Element's frame.</summary>
+    public IFrameLocator Element => Page.FrameLocator("iframe[title='Secure payment input frame']");
+
+    /// <summary>The modal Stripe.js opens over the page for a 3-D Secure challenge.</summary>
+    public ILocator ChallengeModal => Page.Locator("[data-stripe-sandbox='challenge']");
+
+    /// <summary>The challenge page inside the modal.</summary>
+    public IFrameLocator Challenge => Page.FrameLocator("iframe[title='3D Secure authentication']");
+
+    /// <summary>The checkout page's message (errors from Recur or from Stripe.js).</summary>
+    public ILocator Message => Page.Locator("#message");
+
+    public ILocator Pay => Page.Locator("#pay");
+
+    public ILocator TestModeBanner => Page.GetByTestId("test-mode");
+
+    /// <summary>The confirmation page's headline.</summary>
+    public ILocator Headline => Page.GetByTestId("headline");
+
+    public ILocator Outcome => Page.GetByTestId("outcome");
+
+    public static async Task<CheckoutCustomer> OpenAsync(BrowserFixture browser, RecurFactory recur, string checkoutPath)
+    {
+        var context = await browser.Browser.NewContextAsync(new()
+        {
+            BaseURL = recur.ServerAddress.ToString(),
+            ViewportSize = new() { Width = 1000, Height = 900 },
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(10_000);
+        context.SetDefaultNavigationTimeout(15_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(checkoutPath);
+        return new CheckoutCustomer(context, page);
+    }
+
+    /// <summary>Email, name and billing address, then "Continue to payment"; waits for the Payment Element.</summary>
+    public async Task ContinueToPaymentAsync(string email)
+    {
+        await Page.GetByLabel("Email").FillAsync(email);
+        await Page.GetByLabel("Full name").FillAsync("Ada Reader");
+        await Page.GetByLabel("Address line 1").FillAsync("1 High Street");
+        await Page.GetByLabel("Town or city").FillAsync("London");
+        await Page.GetByLabel("Postcode").FillAsync("SW1A 1AA");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+        await Expect(Pay).ToBeVisibleAsync();
+    }
+
+    public async Task FillCardAsync(string number, string expiry = "12 / 34", string cvc = "123")
+    {
+        await Element.GetByLabel("Card number").FillAsync(number);
+        await Element.GetByLabel("Expiration date").FillAsync(expiry);
+        await Element.GetByLabel("Security code").FillAsync(cvc);
+        await Element.GetByLabel("Postal code").FillAsync("SW1A 1AA");
+    }
+
+    /// <summary>Sort code and account number; the name, email and address come from the details already given.</summary>
+    public async Task FillBacsAsync(string sortCode, string accountNumber)
+    {
+        await Element.GetByLabel("Sort code").FillAsync(sortCode);
+        await Element.GetByLabel("Account number").FillAsync(accountNumber);
+        await Element.GetByLabel("I confirm that I hold this bank account").CheckAsync();
+    }
+
+    public Task PayAsync() => Pay.ClickAsync();
+
+    /// <summary>Waits for the confirmation page.</summary>
+    public async Task ExpectConfirmationAsync(string state, string headline)
+    {
+        await Expect(Page).ToHaveURLAsync(new Regex(@"/checkout/[^/]+/complete"));
+        await Expect(Outcome).ToHaveAttributeAsync("data-state", state);
+        await Expect(Headline).ToHaveTextAsync(headline);
+    }
+
+    public async Task ScreenshotAsync(string name) =>
+        await Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = true });
+
+    /// <summary>Runs the steps; on failure keeps <c>artifacts/screenshots/failure-{test}.png</c> and rethrows.</summary>
+    public async Task ScreenshotOnFailureAsync(Func<Task> steps, [CallerMemberName] string test = "")
+    {
+        var path = BrowserFixture.ScreenshotPath($"failure-{test}.png");
+        File.Delete(path);
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
+            TestContext.Current.TestOutputHelper?.WriteLine($"The browser at {Page.Url} when the test failed: {path}");
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _context.DisposeAsync();
+}
