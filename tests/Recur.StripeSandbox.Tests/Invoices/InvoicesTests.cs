@@ -40,14 +40,8 @@ public sealed class InvoicesTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     public async Task A_past_due_invoice_is_paid_with_a_new_card_and_the_subscription_is_active_again()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        await shop.PayFirstInvoiceAsync(created);
-        var failing = await shop.Server.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail",
-            new PaymentMethodAttachOptions { Customer = customer.Id }, shop.On(), Ct);
-        await shop.Server.V1.Subscriptions.UpdateAsync(created.Id, new SubscriptionUpdateOptions { DefaultPaymentMethod = failing.Id },
-            shop.On(), Ct);
+        var (_, customer, clock, created, _) = await shop.ActiveSubscriptionAsync();
+        var failing = await shop.RenewWithCardAsync(created.Id, customer.Id, "pm_card_chargeCustomerFail");
         await shop.AdvanceAsync(clock.Id, Start.AddMonths(1).AddHours(1));
         var pastDue = await shop.SubscriptionAsync(created.Id);
 
@@ -106,10 +100,7 @@ public sealed class InvoicesTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     public async Task A_pending_invoice_item_is_billed_on_the_next_renewal()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        await shop.PayFirstInvoiceAsync(created);
+        var (_, customer, clock, created, _) = await shop.ActiveSubscriptionAsync();
 
         var item = await shop.Server.V1.InvoiceItems.CreateAsync(new InvoiceItemCreateOptions
         {

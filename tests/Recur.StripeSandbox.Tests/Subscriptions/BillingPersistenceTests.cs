@@ -22,10 +22,7 @@ public sealed class BillingPersistenceTests
             await using (var first = await StartAsync(path))
             {
                 var shop = await BillingShop.OpenAsync(new SandboxPlatform(platform, first.Urls.First()));
-                var price = await shop.PriceAsync();
-                var (customer, clock) = await shop.CustomerOnClockAsync();
-                var created = await shop.SubscribeAsync(customer.Id, price.Id);
-                await shop.PayFirstInvoiceAsync(created);
+                var (_, _, clock, created, _) = await shop.ActiveSubscriptionAsync();
                 subscriptionId = created.Id;
                 clockId = clock.Id;
                 on = shop.On();

@@ -95,6 +95,29 @@ public sealed class BillingShop
     public static string PaymentIntentOf(Invoice invoice) =>
         invoice.ConfirmationSecret.ClientSecret[..invoice.ConfirmationSecret.ClientSecret.IndexOf("_secret_", StringComparison.Ordinal)];
 
+    /// <summary>
+    /// The usual start of a billing test: a monthly price, a customer on a test clock at <see cref="Start"/>, and that
+    /// customer's subscription to the price, its first invoice paid with <c>pm_card_visa</c>, so it is active.
+    /// </summary>
+    public async Task<ActiveSubscription> ActiveSubscriptionAsync()
+    {
+        var price = await PriceAsync();
+        var (customer, clock) = await CustomerOnClockAsync();
+        var created = await SubscribeAsync(customer.Id, price.Id);
+        var firstPayment = await PayFirstInvoiceAsync(created);
+        return new ActiveSubscription(price, customer, clock, created, firstPayment);
+    }
+
+    /// <summary>Attaches a test card to the customer and makes it the subscription's default, so renewals charge it.</summary>
+    public async Task<PaymentMethod> RenewWithCardAsync(string subscriptionId, string customerId, string testCard)
+    {
+        var card = await Server.V1.PaymentMethods.AttachAsync(testCard,
+            new PaymentMethodAttachOptions { Customer = customerId }, On(), Ct);
+        await Server.V1.Subscriptions.UpdateAsync(subscriptionId,
+            new SubscriptionUpdateOptions { DefaultPaymentMethod = card.Id }, On(), Ct);
+        return card;
+    }
+
     /// <summary>Confirms the first invoice's payment as Stripe.js does: publishable key and client secret.</summary>
     public async Task<PaymentIntent> PayFirstInvoiceAsync(Subscription subscription, string paymentMethod = "pm_card_visa",
         PaymentIntentMandateDataOptions? mandate = null)
@@ -157,3 +180,8 @@ public sealed class BillingShop
         return JsonNode.Parse(text)!.AsObject();
     }
 }
+
+/// <summary>What <see cref="BillingShop.ActiveSubscriptionAsync"/> made: <see cref="Created"/> is the subscription as
+/// created (still <c>incomplete</c>), <see cref="FirstPayment"/> the first invoice's PaymentIntent once paid.</summary>
+public sealed record ActiveSubscription(Price Price, Customer Customer, TestClock Clock, Subscription Created,
+    PaymentIntent FirstPayment);

@@ -17,14 +17,8 @@ public sealed class RenewalTests(SandboxFixture sandbox) : IClassFixture<Sandbox
     public async Task A_renewal_that_needs_3d_secure_asks_for_action_and_makes_the_subscription_past_due()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        await shop.PayFirstInvoiceAsync(created);
-        var card = await shop.Server.V1.PaymentMethods.AttachAsync("pm_card_authenticationRequired",
-            new PaymentMethodAttachOptions { Customer = customer.Id }, shop.On(), Ct);
-        await shop.Server.V1.Subscriptions.UpdateAsync(created.Id, new SubscriptionUpdateOptions { DefaultPaymentMethod = card.Id },
-            shop.On(), Ct);
+        var (_, customer, clock, created, _) = await shop.ActiveSubscriptionAsync();
+        await shop.RenewWithCardAsync(created.Id, customer.Id, "pm_card_authenticationRequired");
 
         await shop.AdvanceAsync(clock.Id, Start.AddMonths(1).AddHours(1));
         var pastDue = await shop.SubscriptionAsync(created.Id);
@@ -78,14 +72,8 @@ public sealed class UnpaidAfterRetriesTests : IClassFixture<SandboxFixture>
     public async Task A_subscription_whose_retries_all_fail_becomes_unpaid_and_its_next_invoice_stays_a_draft()
     {
         var shop = await BillingShop.OpenAsync(_sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        await shop.PayFirstInvoiceAsync(created);
-        var failing = await shop.Server.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail",
-            new PaymentMethodAttachOptions { Customer = customer.Id }, shop.On(), Ct);
-        await shop.Server.V1.Subscriptions.UpdateAsync(created.Id, new SubscriptionUpdateOptions { DefaultPaymentMethod = failing.Id },
-            shop.On(), Ct);
+        var (_, customer, clock, created, _) = await shop.ActiveSubscriptionAsync();
+        await shop.RenewWithCardAsync(created.Id, customer.Id, "pm_card_chargeCustomerFail");
 
         await shop.AdvanceAsync(clock.Id, Start.AddMonths(1).AddDays(8));
         var unpaid = await shop.SubscriptionAsync(created.Id);

@@ -20,11 +20,7 @@ public sealed class SubscriptionsTests(SandboxFixture sandbox) : IClassFixture<S
     public async Task A_subscription_starts_incomplete_with_a_confirmation_secret_and_is_active_once_its_invoice_is_paid()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        var paid = await shop.PayFirstInvoiceAsync(created);
+        var (_, customer, clock, created, paid) = await shop.ActiveSubscriptionAsync();
         var subscription = await shop.SubscriptionAsync(created.Id);
         var invoice = await shop.InvoiceAsync(created.LatestInvoiceId);
 
@@ -179,10 +175,7 @@ public sealed class SubscriptionsTests(SandboxFixture sandbox) : IClassFixture<S
     public async Task Advancing_the_clock_past_the_period_end_renews_with_a_new_period_and_a_paid_second_invoice()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        var paid = await shop.PayFirstInvoiceAsync(created);
+        var (_, _, clock, created, paid) = await shop.ActiveSubscriptionAsync();
 
         var advanced = await shop.AdvanceAsync(clock.Id, Start.AddMonths(1).AddDays(1));
         var renewed = await shop.SubscriptionAsync(created.Id);
@@ -214,14 +207,8 @@ public sealed class SubscriptionsTests(SandboxFixture sandbox) : IClassFixture<S
     public async Task A_card_that_cannot_be_charged_fails_the_renewal_past_due_then_cancels_the_subscription_after_the_retries()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        await shop.PayFirstInvoiceAsync(created);
-        var failing = await shop.Server.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail",
-            new PaymentMethodAttachOptions { Customer = customer.Id }, shop.On(), Ct);
-        await shop.Server.V1.Subscriptions.UpdateAsync(created.Id,
-            new SubscriptionUpdateOptions { DefaultPaymentMethod = failing.Id }, shop.On(), Ct);
+        var (_, customer, clock, created, _) = await shop.ActiveSubscriptionAsync();
+        var failing = await shop.RenewWithCardAsync(created.Id, customer.Id, "pm_card_chargeCustomerFail");
 
         await shop.AdvanceAsync(clock.Id, Start.AddMonths(1).AddHours(1));
         var pastDue = await shop.SubscriptionAsync(created.Id);
@@ -279,10 +266,7 @@ public sealed class SubscriptionsTests(SandboxFixture sandbox) : IClassFixture<S
     public async Task Cancel_at_period_end_ends_the_subscription_when_the_period_ends_without_another_invoice()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        await shop.PayFirstInvoiceAsync(created);
+        var (_, customer, clock, created, _) = await shop.ActiveSubscriptionAsync();
 
         var scheduled = await shop.Server.V1.Subscriptions.UpdateAsync(created.Id,
             new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, shop.On(), Ct);
@@ -312,10 +296,7 @@ public sealed class SubscriptionsTests(SandboxFixture sandbox) : IClassFixture<S
     public async Task Resuming_before_the_period_end_keeps_the_subscription_renewing()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        await shop.PayFirstInvoiceAsync(created);
+        var (_, _, clock, created, _) = await shop.ActiveSubscriptionAsync();
 
         await shop.Server.V1.Subscriptions.UpdateAsync(created.Id, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, shop.On(), Ct);
         var resumed = await shop.Server.V1.Subscriptions.UpdateAsync(created.Id,
@@ -449,10 +430,7 @@ public sealed class SubscriptionsTests(SandboxFixture sandbox) : IClassFixture<S
     public async Task Canceling_now_ends_the_subscription_and_stops_its_renewals()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        await shop.PayFirstInvoiceAsync(created);
+        var (_, _, clock, created, _) = await shop.ActiveSubscriptionAsync();
 
         await shop.AdvanceAsync(clock.Id, Start.AddDays(10));
         var canceled = await shop.Server.V1.Subscriptions.CancelAsync(created.Id,

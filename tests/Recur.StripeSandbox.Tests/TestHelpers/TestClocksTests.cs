@@ -98,10 +98,7 @@ public sealed class TestClocksTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task Deleting_a_clock_deletes_its_customers_and_ends_their_subscriptions()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
-        var price = await shop.PriceAsync();
-        var (customer, clock) = await shop.CustomerOnClockAsync();
-        var created = await shop.SubscribeAsync(customer.Id, price.Id);
-        await shop.PayFirstInvoiceAsync(created);
+        var (_, customer, clock, created, _) = await shop.ActiveSubscriptionAsync();
         await shop.AdvanceAsync(clock.Id, Start.AddDays(5));
 
         await shop.Server.V1.TestHelpers.TestClocks.DeleteAsync(clock.Id, null, shop.On(), Ct);
