@@ -16,10 +16,7 @@ public sealed class MandatesTests(SandboxFixture sandbox) : IClassFixture<Sandbo
         var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var bank = await shop.BacsAsync("00012345");
-        var setup = await shop.Server.V1.SetupIntents.CreateAsync(new SetupIntentCreateOptions
-        {
-            Customer = customer.Id, PaymentMethod = bank.Id, AllowedPaymentMethodTypes = ["bacs_debit"], Confirm = true,
-        }, shop.On(), Ct);
+        var setup = await shop.SetUpBacsAsync(customer.Id, bank.Id);
 
         var mandate = await shop.Server.V1.Mandates.GetAsync(setup.MandateId, requestOptions: shop.On(), cancellationToken: Ct);
         var onPlatform = await Assert.ThrowsAsync<StripeException>(() =>

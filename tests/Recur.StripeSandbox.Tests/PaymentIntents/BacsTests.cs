@@ -211,10 +211,7 @@ public sealed class BacsTests(ManualClockSandbox sandbox) : IClassFixture<Manual
         var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var bank = await shop.BacsAsync("00033333");
-        var setup = await shop.Server.V1.SetupIntents.CreateAsync(new SetupIntentCreateOptions
-        {
-            Customer = customer.Id, PaymentMethod = bank.Id, AllowedPaymentMethodTypes = ["bacs_debit"], Confirm = true,
-        }, shop.On(), Ct);
+        var setup = await shop.SetUpBacsAsync(customer.Id, bank.Id);
         await AdvanceAsync(TimeSpan.FromSeconds(5));
 
         var mandate = await MandateAsync(shop, setup.MandateId);

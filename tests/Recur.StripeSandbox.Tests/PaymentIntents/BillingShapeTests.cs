@@ -67,10 +67,7 @@ public sealed class BillingShapeTests(SandboxFixture sandbox) : IClassFixture<Sa
         var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var bank = await shop.BacsAsync("00012345");
-        var setup = await shop.Server.V1.SetupIntents.CreateAsync(new SetupIntentCreateOptions
-        {
-            Customer = customer.Id, PaymentMethod = bank.Id, AllowedPaymentMethodTypes = ["bacs_debit"], Confirm = true,
-        }, shop.On(), Ct);
+        var setup = await shop.SetUpBacsAsync(customer.Id, bank.Id);
         var payment = await shop.Server.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
         {
             Amount = 1000, Currency = "gbp", Customer = customer.Id, AllowedPaymentMethodTypes = ["bacs_debit"],

@@ -58,6 +58,16 @@ public sealed class ConnectedShop
             BillingDetails = Holder,
         }, On(), Ct);
 
+    /// <summary>
+    /// A SetupIntent created and confirmed at once with a bacs_debit PaymentMethod for the customer, with no
+    /// <c>mandate_data</c>: the sandbox accepts the mandate offline.
+    /// </summary>
+    public Task<SetupIntent> SetUpBacsAsync(string customerId, string paymentMethodId) =>
+        Server.V1.SetupIntents.CreateAsync(new SetupIntentCreateOptions
+        {
+            Customer = customerId, PaymentMethod = paymentMethodId, AllowedPaymentMethodTypes = ["bacs_debit"], Confirm = true,
+        }, On(), Ct);
+
     public static PaymentMethodBillingDetailsOptions Holder => new()
     {
         Name = "Jenny Rosen",

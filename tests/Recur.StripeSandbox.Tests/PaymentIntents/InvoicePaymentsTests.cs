@@ -92,10 +92,7 @@ public sealed class InvoicePaymentsTests(SandboxFixture sandbox) : IClassFixture
         Subscribe();
         var customer = await shop.CustomerAsync();
         var bank = await shop.BacsAsync("00012345");
-        await shop.Server.V1.SetupIntents.CreateAsync(new SetupIntentCreateOptions
-        {
-            Customer = customer.Id, PaymentMethod = bank.Id, AllowedPaymentMethodTypes = ["bacs_debit"], Confirm = true,
-        }, shop.On(), Ct);
+        await shop.SetUpBacsAsync(customer.Id, bank.Id);
         await shop.Server.V1.Customers.UpdateAsync(customer.Id, new CustomerUpdateOptions
         {
             InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = bank.Id },
