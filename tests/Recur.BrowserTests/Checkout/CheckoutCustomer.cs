@@ -98,8 +98,10 @@ public sealed class CheckoutCustomer : IAsyncDisposable
         await Expect(Headline).ToHaveTextAsync(headline);
     }
 
-    public async Task ScreenshotAsync(string name) =>
-        await Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = true });
+    /// <summary>Keeps <c>artifacts/screenshots/{name}</c>: the whole page, or only what the customer sees right now
+    /// (for a modal fixed over the viewport, which a full-page capture would misplace).</summary>
+    public async Task ScreenshotAsync(string name, bool fullPage = true) =>
+        await Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = fullPage });
 
     /// <summary>Runs the steps; on failure keeps <c>artifacts/screenshots/failure-{test}.png</c> and rethrows.</summary>
     public async Task ScreenshotOnFailureAsync(Func<Task> steps, [CallerMemberName] string test = "")

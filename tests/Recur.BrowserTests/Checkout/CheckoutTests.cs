@@ -35,6 +35,7 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await customer.PayAsync();
 
             await customer.ExpectConfirmationAsync("Active", "Thank you, your subscription is active");
+            await Expect(customer.Page.GetByTestId("detail")).ToContainTextAsync("Your next renewal is on");
             await Expect(customer.TestModeBanner).ToBeVisibleAsync();
             await customer.ScreenshotAsync("checkout-card-active.png");
         });
@@ -54,7 +55,7 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await Expect(customer.ChallengeModal).ToBeVisibleAsync();
             var complete = customer.Challenge.GetByRole(AriaRole.Button, new() { Name = "Complete authentication" });
             await Expect(complete).ToBeVisibleAsync();
-            await customer.ScreenshotAsync("checkout-3ds-challenge.png");
+            await customer.ScreenshotAsync("checkout-3ds-challenge.png", fullPage: false);
             await complete.ClickAsync();
 
             await customer.ExpectConfirmationAsync("Active", "Thank you, your subscription is active");
