@@ -103,7 +103,7 @@ public sealed partial class CheckoutOrders(
             }
 
             var platform = await clients.GetAsync(order.Environment, cancellationToken);
-            var customer = await EnsureCustomerAsync(platform, order, cancellationToken);
+            var customer = await EnsureCustomerAsync(platform, order, checkout.Connection!, cancellationToken);
             var (kind, clientSecret) = checkout.Offer.IsRecurringPrice()
                 ? await EnsureSubscriptionAsync(platform, checkout.Offer, prices, order, customer, cancellationToken)
                 : await EnsureOneOffPaymentAsync(platform, checkout.Offer, order, customer, cancellationToken);
@@ -207,14 +207,15 @@ public sealed partial class CheckoutOrders(
         return order;
     }
 
-    private async Task<Customer> EnsureCustomerAsync(StripePlatform platform, Order order, CancellationToken cancellationToken)
+    private async Task<Customer> EnsureCustomerAsync(StripePlatform platform, Order order, StripeConnection connection, CancellationToken cancellationToken)
     {
         if (order.CustomerId is { } customerId)
         {
             return await db.Customers.IgnoreQueryFilters().SingleAsync(c => c.Id == customerId, cancellationToken);
         }
         var known = await db.Customers.IgnoreQueryFilters()
-            .Where(c => c.TenantId == order.TenantId && c.Environment == order.Environment && c.StripeAccountId == order.StripeAccountId && c.Email == order.Email)
+            .Where(c => c.TenantId == order.TenantId && c.Environment == order.Environment && c.StripeAccountId == order.StripeAccountId
+                && c.Email == order.Email && c.DeletedAt == null)
             .OrderBy(c => c.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
         if (known is not null)
@@ -224,8 +225,18 @@ public sealed partial class CheckoutOrders(
         }
 
         var stripe = platform.Client.V1;
-        var found = (await stripe.Customers.ListAsync(new CustomerListOptions { Email = order.Email, Limit = 1 },
-            new RequestOptions { StripeAccount = order.StripeAccountId }, cancellationToken)).Data.FirstOrDefault();
+        // Recur's customer list is complete for the account once its existing customers have been imported
+        // (CustomerImporter, run when the account is connected); from then on customer.* webhooks keep it complete,
+        // so an email Recur does not know is a new customer and Stripe need not be asked. Until the import has
+        // finished (or while it runs again after the account was reconnected), a customer made before may be
+        // missing: ask Stripe, as before, so the answer never depends on whether the import has run yet.
+        var import = await db.CustomerImports.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(
+            i => i.TenantId == order.TenantId && i.Environment == order.Environment && i.StripeAccountId == order.StripeAccountId, cancellationToken);
+        var imported = import is not null && import.CoversConnection(connection.ConnectedAt);
+        var found = imported
+            ? null
+            : (await stripe.Customers.ListAsync(new CustomerListOptions { Email = order.Email, Limit = 1 },
+                new RequestOptions { StripeAccount = order.StripeAccountId }, cancellationToken)).Data.FirstOrDefault();
         global::Stripe.Customer stripeCustomer;
         if (found is not null)
         {
@@ -262,6 +273,17 @@ public sealed partial class CheckoutOrders(
             customer = new Customer(order.TenantId, order.Environment, order.StripeAccountId, stripeCustomer.Id, order.Email, order.Name,
                 order.Address, stripeCustomer.TestClockId, time.GetUtcNow());
             db.Customers.Add(customer);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // The customer.created webhook added the same customer a moment ago: use that row.
+                db.Entry(customer).State = EntityState.Detached;
+                customer = await db.Customers.IgnoreQueryFilters().SingleAsync(
+                    c => c.TenantId == order.TenantId && c.StripeAccountId == order.StripeAccountId && c.StripeCustomerId == stripeCustomer.Id, cancellationToken);
+            }
         }
         order.RecordCustomer(customer);
         await db.SaveChangesAsync(cancellationToken);

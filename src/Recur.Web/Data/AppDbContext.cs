@@ -27,6 +27,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Offer> Offers => Set<Offer>();
     public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<CustomerImport> CustomerImports => Set<CustomerImport>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<Payment> Payments => Set<Payment>();
@@ -133,6 +134,15 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             customer.OwnsOne(c => c.Address, Address);
             customer.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
             customer.HasQueryFilter(c => c.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<CustomerImport>(import =>
+        {
+            import.HasIndex(i => new { i.TenantId, i.Environment, i.StripeAccountId }).IsUnique();
+            import.Property(i => i.Environment).HasConversion<string>().HasMaxLength(20);
+            import.Property(i => i.StripeAccountId).HasMaxLength(255);
+            import.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId);
+            import.HasQueryFilter(i => i.TenantId == CurrentTenantId);
         });
 
         builder.Entity<Order>(order =>

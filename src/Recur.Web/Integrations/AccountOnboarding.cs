@@ -2,6 +2,7 @@ using global::Stripe;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
 using Recur.Web.Stripe;
+using Recur.Web.Subscriptions;
 
 namespace Recur.Web.Integrations;
 
@@ -15,6 +16,7 @@ public sealed partial class AccountOnboarding(
     ConnectedAccounts accounts,
     RecurUrls urls,
     TimeProvider time,
+    CustomerImporter customerImporter,
     ILogger<AccountOnboarding> logger)
 {
     public const string ReturnPath = "/integrations/stripe/onboarding/return";
@@ -81,6 +83,7 @@ public sealed partial class AccountOnboarding(
         connection.Apply(AccountSnapshot.From(account), now);
         await db.SaveChangesAsync(cancellationToken);
         LogAccountCreated(logger, connection.Id, account.Id, environment);
+        customerImporter.Wake();
 
         return await LinkAsync(connection, cancellationToken);
     }

@@ -2,6 +2,7 @@ using global::Stripe;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
 using Recur.Web.Stripe;
+using Recur.Web.Subscriptions;
 using Recur.Web.Tenants;
 
 namespace Recur.Web.Integrations;
@@ -20,6 +21,7 @@ public sealed partial class OAuthConnect(
     ConnectedAccounts accounts,
     RecurUrls urls,
     TimeProvider time,
+    CustomerImporter customerImporter,
     ILogger<OAuthConnect> logger)
 {
     public const string CallbackPath = "/integrations/stripe/oauth/callback";
@@ -150,6 +152,8 @@ public sealed partial class OAuthConnect(
 
         await accounts.ReadAccountAsync(connection, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        // An existing account has customers already: import them in the background.
+        customerImporter.Wake();
         return (ConnectOutcome.Connected, environment);
     }
 

@@ -15,6 +15,8 @@ public sealed record PostalAddress(string? Line1, string? Line2, string? City, s
 /// <summary>
 /// Recur's record of a Stripe customer on a tenant's connected account: matched by email at checkout, so a
 /// returning customer costs no Stripe lookup. In the Test environment it carries the customer's own test clock.
+/// Kept complete for the account: rows are made at checkout, by <see cref="CustomerImport"/> when the account is
+/// connected, and by <see cref="CustomerEvents"/> for customers made elsewhere (e.g. the merchant's Dashboard).
 /// </summary>
 public sealed class Customer
 {
@@ -56,6 +58,54 @@ public sealed class Customer
     public string? TestClockId { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>When the customer was deleted on Stripe; a deleted customer is never matched at checkout.</summary>
+    public DateTimeOffset? DeletedAt { get; private set; }
+
+    /// <summary>When the Stripe event last applied to this row was created: older events change nothing.</summary>
+    public DateTimeOffset? StripeEventAt { get; private set; }
+
+    /// <summary>A customer Recur did not create, as Stripe shows it (an import or a <c>customer.created</c> event).</summary>
+    public static Customer FromStripe(Guid tenantId, StripeEnvironment environment, string stripeAccountId, global::Stripe.Customer stripe,
+        DateTimeOffset? eventAt)
+    {
+        var customer = new Customer(tenantId, environment, stripeAccountId, stripe.Id, stripe.Email ?? "", stripe.Name,
+            AddressOf(stripe.Address), stripe.TestClockId,
+            stripe.Created > DateTime.UnixEpoch ? new DateTimeOffset(DateTime.SpecifyKind(stripe.Created, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch)
+        {
+            StripeEventAt = eventAt,
+        };
+        return customer;
+    }
+
+    /// <summary>Applies a <c>customer.created|updated</c> event's object; an event older than the last one applied is ignored.</summary>
+    public bool ApplyFromStripe(global::Stripe.Customer stripe, DateTimeOffset eventAt)
+    {
+        if (IsDeleted || (StripeEventAt is { } last && eventAt < last))
+        {
+            return false;
+        }
+        StripeEventAt = eventAt;
+        Email = NormalizeEmail(stripe.Email ?? "");
+        Name = stripe.Name;
+        Address = AddressOf(stripe.Address) ?? Address;
+        TestClockId = stripe.TestClockId ?? TestClockId;
+        return true;
+    }
+
+    /// <summary>A tombstone: a deleted customer never comes back (Stripe does not undelete), so no later event revives it.</summary>
+    public void MarkDeleted(DateTimeOffset eventAt)
+    {
+        DeletedAt ??= eventAt;
+        StripeEventAt = StripeEventAt is { } last && last > eventAt ? last : eventAt;
+    }
+
+    public bool IsDeleted => DeletedAt is not null;
+
+    private static PostalAddress? AddressOf(global::Stripe.Address? address) => address is null
+        || new[] { address.Line1, address.Line2, address.City, address.PostalCode, address.Country }.All(string.IsNullOrWhiteSpace)
+        ? null
+        : new PostalAddress(address.Line1, address.Line2, address.City, address.PostalCode, address.Country);
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 }

@@ -7,6 +7,9 @@ public static class SubscriptionsSetup
         builder.Services.AddScoped<SubscriptionSync>();
         builder.Services.AddScoped<SubscriptionEvents>();
         builder.Services.AddScoped<SubscriptionActions>();
+        builder.Services.AddScoped<CustomerEvents>();
+        builder.Services.AddSingleton<CustomerImporter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CustomerImporter>());
         return builder;
     }
 }

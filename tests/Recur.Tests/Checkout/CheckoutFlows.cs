@@ -35,6 +35,23 @@ public static class CheckoutFlows
         return new SellingTenant(admin, card.TestId("account-id")!, offerId, await admin.CheckoutPathAsync(offerId));
     }
 
+    /// <summary>As <see cref="SellingTenantAsync(RecurFactory, Dictionary{string, string}?, string)"/>, in the given
+    /// environment (<c>test</c> or <c>production</c>).</summary>
+    public static async Task<SellingTenant> SellingTenantAsync(this RecurFactory factory, string environment, string businessName = "Acme Books")
+    {
+        var (admin, _) = await factory.SignUpTenantAsync(businessName);
+        await admin.ChooseSettingsAsync(environment, "Standard");
+        var (card, _) = await admin.ConnectExistingAccountAsync(environment, businessName: businessName);
+        var productId = await admin.CreateProductAsync("Book club");
+        var offerId = await admin.CreateOfferAsync(productId, new Dictionary<string, string>(CatalogFlows.MonthlyCardOffer())
+        {
+            ["Form.Environment"] = environment,
+        });
+        var published = await admin.PublishAsync(offerId);
+        Assert.Equal("Published", published.TestId("offer-status"));
+        return new SellingTenant(admin, card.TestId("account-id")!, offerId, await admin.CheckoutPathAsync(offerId));
+    }
+
     public static Dictionary<string, string> BacsOffer(string activation) => new(CatalogFlows.MonthlyCardOffer("Monthly by Direct Debit"))
     {
         ["Form.PayByCard"] = "false",

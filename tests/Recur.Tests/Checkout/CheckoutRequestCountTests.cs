@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Recur.Tests.Infrastructure;
+using Recur.Tests.Subscriptions;
 using Recur.Web.Stripe;
 
 namespace Recur.Tests.Checkout;
@@ -48,37 +49,76 @@ public sealed class CountingRecurFactory : RecurFactory
 
 public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IClassFixture<CountingRecurFactory>
 {
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
     /// <summary>
     /// The measure asked for: a new customer buys an offer whose price is already on Stripe (mapped when the offer
-    /// was published). Counted: the requests Recur sends to Stripe while answering the checkout's order request.
+    /// was published). Counted: the requests Recur sends to Stripe while answering the checkout's order request,
+    /// once the account's background preparation (customer import) has run.
     /// </summary>
     [Fact]
-    public async Task A_checkout_by_a_new_customer_in_test_costs_four_stripe_requests_and_a_returning_customer_one()
+    public async Task A_checkout_by_a_new_customer_in_test_costs_three_stripe_requests_and_a_returning_customer_one()
     {
         await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
-        using var customer = factory.NewBrowser();
-        var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
-        var details = CheckoutFlows.Details(open.OrderId);
-        factory.Log.Clear();
+        await factory.PrepareConnectedAccountsAsync();
 
-        await customer.PlaceOrderAsync(tenant.CheckoutPath, open, details);
+        var (newCustomer, email) = await CountCheckoutAsync(tenant.CheckoutPath);
 
-        var newCustomer = factory.Log.CausedBy("/api/checkout/");
         Assert.Equal(
         [
-            "GET /v1/customers",
             "POST /v1/test_helpers/test_clocks",
             "POST /v1/customers",
             "POST /v1/subscriptions",
         ], newCustomer);
-        TestContext.Current.SendDiagnosticMessage($"Stripe requests per checkout (new customer, Test): {newCustomer.Count}: {string.Join(", ", newCustomer)}");
+        Report("new customer, Test", newCustomer);
 
-        using var returning = factory.NewBrowser();
-        var second = await returning.OpenCheckoutAsync(tenant.CheckoutPath);
+        var (returning, _) = await CountCheckoutAsync(tenant.CheckoutPath, email.ToUpperInvariant());
+        Assert.Equal(["POST /v1/subscriptions"], returning);
+        Report("returning customer, Test", returning);
+    }
+
+    [Fact]
+    public async Task A_checkout_by_a_new_customer_in_production_costs_two_stripe_requests()
+    {
+        await factory.RequireSandboxAsync();
+        var tenant = await factory.SellingTenantAsync("production");
+        await factory.PrepareConnectedAccountsAsync();
+
+        var (newCustomer, _) = await CountCheckoutAsync(tenant.CheckoutPath);
+
+        Assert.Equal(["POST /v1/customers", "POST /v1/subscriptions"], newCustomer);
+        Report("new customer, Production", newCustomer);
+    }
+
+    [Fact]
+    public async Task Before_the_customer_import_has_finished_checkout_asks_stripe_for_the_email()
+    {
+        await factory.RequireSandboxAsync();
+        var tenant = await factory.SellingTenantAsync();
+        await factory.PrepareConnectedAccountsAsync();
+        await factory.ForgetCustomerImportAsync(tenant.AccountId);
+
+        var (newCustomer, _) = await CountCheckoutAsync(tenant.CheckoutPath);
+
+        Assert.Equal("GET /v1/customers", newCustomer[0]);
+        Assert.Equal("POST /v1/subscriptions", newCustomer[^1]);
+        Report("new customer, Test, before the import", newCustomer);
+    }
+
+    private async Task<(IReadOnlyList<string> Requests, string Email)> CountCheckoutAsync(string checkoutPath, string? email = null)
+    {
+        using var customer = factory.NewBrowser();
+        var open = await customer.OpenCheckoutAsync(checkoutPath);
+        var details = CheckoutFlows.Details(open.OrderId, email);
         factory.Log.Clear();
-        await returning.PlaceOrderAsync(tenant.CheckoutPath, second, CheckoutFlows.Details(second.OrderId, details.Email));
+        await customer.PlaceOrderAsync(checkoutPath, open, details);
+        return (factory.Log.CausedBy("/api/checkout/"), details.Email!);
+    }
 
-        Assert.Equal(["POST /v1/subscriptions"], factory.Log.CausedBy("/api/checkout/"));
+    private static void Report(string what, IReadOnlyList<string> requests)
+    {
+        var line = $"Stripe requests per checkout ({what}): {requests.Count}: {string.Join(", ", requests)}";
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
     }
 }

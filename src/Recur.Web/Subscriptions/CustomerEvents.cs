@@ -1,0 +1,63 @@
+using global::Stripe;
+using Microsoft.EntityFrameworkCore;
+using Recur.Web.Data;
+using Recur.Web.Webhooks;
+using Customer = Recur.Web.Subscriptions.Customer;
+using StripeCustomer = global::Stripe.Customer;
+
+namespace Recur.Web.Subscriptions;
+
+/// <summary>
+/// Applies <c>customer.created|updated|deleted</c> from connected accounts (<c>event.account</c>) to Recur's
+/// customers of every tenant linked to that account in the event's environment, so that checkout can match a
+/// customer by email without asking Stripe, also for customers made outside Recur (the merchant's Dashboard). The
+/// event carries the whole customer: no Stripe read. Older events than the last one applied change nothing; a
+/// deleted customer stays as a tombstone (so an import that read it before the deletion does not bring it back).
+/// </summary>
+public sealed partial class CustomerEvents(AppDbContext db, ILogger<CustomerEvents> logger)
+{
+    public static bool Handles(string type) => type is "customer.created" or "customer.updated" or "customer.deleted";
+
+    public async Task ApplyAsync(StripeEvent row, CancellationToken cancellationToken)
+    {
+        if (row.Account is not { } account || !Handles(row.Type))
+        {
+            return;
+        }
+        var stripeEvent = EventUtility.ParseEvent(row.Payload, throwOnApiVersionMismatch: false);
+        if (stripeEvent.Data.Object is not StripeCustomer stripeCustomer)
+        {
+            return;
+        }
+        var tenantIds = await db.StripeConnections.IgnoreQueryFilters()
+            .Where(c => c.AccountId == account && c.Environment == row.Environment && c.DisconnectedAt == null)
+            .Select(c => c.TenantId)
+            .ToListAsync(cancellationToken);
+        foreach (var tenantId in tenantIds)
+        {
+            var customer = await db.Customers.IgnoreQueryFilters().SingleOrDefaultAsync(
+                c => c.TenantId == tenantId && c.Environment == row.Environment && c.StripeAccountId == account
+                    && c.StripeCustomerId == stripeCustomer.Id, cancellationToken);
+            if (customer is null)
+            {
+                customer = Customer.FromStripe(tenantId, row.Environment, account, stripeCustomer, row.CreatedAt);
+                db.Customers.Add(customer);
+                LogAdded(logger, row.Id, stripeCustomer.Id, account);
+            }
+            else if (row.Type != "customer.deleted")
+            {
+                customer.ApplyFromStripe(stripeCustomer, row.CreatedAt);
+            }
+            if (row.Type == "customer.deleted")
+            {
+                customer.MarkDeleted(row.CreatedAt);
+            }
+        }
+        // A checkout may add the same customer at the same moment: the unique index refuses one of the two, and
+        // the event is retried by the inbox and then finds the row.
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId}: customer {CustomerId} on {AccountId} added to Recur")]
+    private static partial void LogAdded(ILogger logger, string eventId, string customerId, string accountId);
+}
