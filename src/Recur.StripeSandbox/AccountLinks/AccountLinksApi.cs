@@ -113,26 +113,16 @@ public static class AccountLinksApi
             ["expires_at"] = now + LifetimeSeconds,
             ["url"] = $"{request.BaseUrl}/connect/onboarding/{token}",
         };
-        request.Store.Save(new StoredObject
+        SingleUseLinks.Save(request, SessionKind, token, now, link, new JsonObject
         {
-            Id = token,
-            Kind = SessionKind,
-            Platform = request.Caller.Platform,
-            Livemode = request.Caller.Livemode,
-            Account = null,
-            Created = now,
-            Data = link,
-            Meta = new JsonObject
-            {
-                ["account"] = accountId,
-                ["type"] = type,
-                ["refresh_url"] = p.String("refresh_url"),
-                ["return_url"] = p.String("return_url"),
-                ["expires_at"] = now + LifetimeSeconds,
-                ["used"] = false,
-                ["fields"] = collect ?? fields ?? "currently_due",
-                ["future_requirements"] = future ?? "omit",
-            },
+            ["account"] = accountId,
+            ["type"] = type,
+            ["refresh_url"] = p.String("refresh_url"),
+            ["return_url"] = p.String("return_url"),
+            ["expires_at"] = now + LifetimeSeconds,
+            ["used"] = false,
+            ["fields"] = collect ?? fields ?? "currently_due",
+            ["future_requirements"] = future ?? "omit",
         });
         return request.Respond(link);
     }

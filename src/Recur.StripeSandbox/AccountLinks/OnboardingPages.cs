@@ -42,7 +42,7 @@ public static class OnboardingPages
 
             session = found;
             var current = UsableAccount(store, session);
-            if (AccountObjects.Flag(session.Meta["used"]) || now >= session.Meta["expires_at"]!.GetValue<long>() || current is null)
+            if (SingleUseLinks.IsSpent(session, now) || current is null)
             {
                 return TypedResults.Redirect(session.Meta["refresh_url"]!.ToString());
             }

@@ -66,17 +66,8 @@ public static class LoginLinksApi
             ["created"] = now,
             ["url"] = $"{request.BaseUrl}/express/{token}",
         };
-        request.Store.Save(new StoredObject
-        {
-            Id = token,
-            Kind = SessionKind,
-            Platform = request.Caller.Platform,
-            Livemode = request.Caller.Livemode,
-            Account = null,
-            Created = now,
-            Data = link,
-            Meta = new JsonObject { ["account"] = id, ["expires_at"] = now + LifetimeSeconds, ["used"] = false },
-        });
+        SingleUseLinks.Save(request, SessionKind, token, now, link,
+            new JsonObject { ["account"] = id, ["expires_at"] = now + LifetimeSeconds, ["used"] = false });
         return request.Respond(link);
     }
 
@@ -95,8 +86,7 @@ public static class LoginLinksApi
             }
 
             account = store.Find(session.Meta["account"]!.ToString());
-            if (AccountObjects.Flag(session.Meta["used"]) || now >= session.Meta["expires_at"]!.GetValue<long>()
-                || account is null || !AccountAccess.IsConnected(account, session.Platform))
+            if (SingleUseLinks.IsSpent(session, now) || account is null || !AccountAccess.IsConnected(account, session.Platform))
             {
                 return SandboxHtml.Result("Stripe sandbox — link expired", session.Livemode,
                     "<p>This Express Dashboard link has expired or was already used. Go back to the platform to open the dashboard again.</p>",
