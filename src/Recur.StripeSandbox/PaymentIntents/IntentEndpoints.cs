@@ -3,13 +3,34 @@ using Recur.StripeSandbox.Infrastructure;
 namespace Recur.StripeSandbox.PaymentIntents;
 
 /// <summary>
-/// The parts of <c>/v1/payment_intents</c> and <c>/v1/setup_intents</c> that read the same: retrieve and confirm
-/// (the intent by id, reached with a publishable key only through its <c>client_secret</c>), and the
-/// <c>cancellation_reason</c> of a cancel. <c>kind</c> is the intent's object type
+/// The parts of <c>/v1/payment_intents</c> and <c>/v1/setup_intents</c> that read the same: a create call's
+/// <c>confirm</c>, retrieve and confirm (the intent by id, reached with a publishable key only through its
+/// <c>client_secret</c>), and the <c>cancellation_reason</c> of a cancel. <c>kind</c> is the intent's object type
 /// (<c>payment_intent</c> or <c>setup_intent</c>), <c>objectName</c> its name in messages.
 /// </summary>
 public static class IntentEndpoints
 {
+    /// <summary>
+    /// A create call's <c>confirm</c> flag (null when not sent). The <paramref name="confirmOnly"/> parameters are
+    /// read only by a confirmation, so without <c>confirm=true</c> the first of them that was sent is refused.
+    /// </summary>
+    public static IResult? ConfirmFlag(StripeParams p, string[] confirmOnly, string objectName, out bool? confirm)
+    {
+        if (!p.TryBool("confirm", out confirm))
+        {
+            return StripeErrors.InvalidRequest($"Invalid boolean: {p.String("confirm")}", "confirm");
+        }
+
+        if (confirm != true && confirmOnly.FirstOrDefault(p.Has) is { } given)
+        {
+            return StripeErrors.InvalidRequest(
+                $"You can only pass {given} when confirm=true: confirm the {objectName} in the same call, or pass it to the confirm call.",
+                given);
+        }
+
+        return null;
+    }
+
     /// <summary><c>GET /v1/{intents}/{id}</c>.</summary>
     public static IResult Retrieve(StripeRequest request, string id, string kind, string objectName)
     {

@@ -77,19 +77,8 @@ public static class PaymentIntentsApi
             return StripeErrors.MissingParameter("currency");
         }
 
-        if (!p.TryBool("confirm", out var confirm))
-        {
-            return StripeErrors.InvalidRequest($"Invalid boolean: {p.String("confirm")}", "confirm");
-        }
-
-        if (confirm != true && ConfirmOnly.FirstOrDefault(p.Has) is { } confirmOnly)
-        {
-            return StripeErrors.InvalidRequest(
-                $"You can only pass {confirmOnly} when confirm=true: confirm the PaymentIntent in the same call, or pass it to the confirm call.",
-                confirmOnly);
-        }
-
-        var error = p.MetadataError() ?? CheckPaymentMethodTypeParameters(p) ?? CheckDescriptors(p);
+        var error = IntentEndpoints.ConfirmFlag(p, ConfirmOnly, "PaymentIntent", out var confirm)
+            ?? p.MetadataError() ?? CheckPaymentMethodTypeParameters(p) ?? CheckDescriptors(p);
         if (error is not null)
         {
             return error;

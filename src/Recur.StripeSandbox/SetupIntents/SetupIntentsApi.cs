@@ -27,6 +27,9 @@ public static class SetupIntentsApi
         "payment_method", "payment_method_options",
     ];
 
+    /// <summary>Parameters only a confirmation reads: on create they need <c>confirm=true</c>.</summary>
+    private static readonly string[] ConfirmOnly = ["mandate_data", "return_url"];
+
     private static readonly string[] CancellationReasons = ["abandoned", "requested_by_customer", "duplicate"];
 
     public static IServiceCollection AddSetupIntents(this IServiceCollection services)
@@ -63,19 +66,10 @@ public static class SetupIntentsApi
             return StripeErrors.UnknownParameter("client_secret");
         }
 
-        if (!p.TryBool("confirm", out var confirm))
+        var error = IntentEndpoints.ConfirmFlag(p, ConfirmOnly, "SetupIntent", out var confirm);
+        if (error is not null)
         {
-            return StripeErrors.InvalidRequest($"Invalid boolean: {p.String("confirm")}", "confirm");
-        }
-
-        foreach (var confirmOnly in new[] { "mandate_data", "return_url" })
-        {
-            if (confirm != true && p.Has(confirmOnly))
-            {
-                return StripeErrors.InvalidRequest(
-                    $"You can only pass {confirmOnly} when confirm=true: confirm the SetupIntent in the same call, or pass it to the confirm call.",
-                    confirmOnly);
-            }
+            return error;
         }
 
         if (p.Has("allowed_payment_method_types") && p.String("automatic_payment_methods.enabled") == "true")
@@ -91,7 +85,7 @@ public static class SetupIntentsApi
             return StripeErrors.InvalidRequest("Invalid usage: must be one of off_session or on_session", "usage");
         }
 
-        var error = p.MetadataError();
+        error = p.MetadataError();
         if (error is not null)
         {
             return error;
