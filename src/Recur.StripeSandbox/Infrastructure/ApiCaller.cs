@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Recur.StripeSandbox.Infrastructure;
 
 /// <summary>
@@ -14,6 +16,18 @@ public sealed record ApiCaller(ApiKey Key, string? StripeAccount)
     public bool CanSee(StoredObject stored) =>
         stored.Livemode == Livemode && stored.Account == StripeAccount
         && (StripeAccount is not null || stored.Platform == Platform);
+
+    /// <summary>A new object in this caller's scope (platform, mode and <c>Stripe-Account</c>), created at <paramref name="created"/>.</summary>
+    public StoredObject NewObject(string kind, string id, long created, JsonObject data) => new()
+    {
+        Id = id,
+        Kind = kind,
+        Platform = Platform,
+        Livemode = Livemode,
+        Account = StripeAccount,
+        Created = created,
+        Data = data,
+    };
 }
 
 /// <summary>Marks an endpoint that also accepts a publishable key, as Stripe.js calls make.</summary>

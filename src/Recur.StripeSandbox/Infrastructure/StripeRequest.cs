@@ -59,16 +59,7 @@ public sealed class StripeRequest
     }
 
     /// <summary>A new object in the caller's scope (platform, mode and <c>Stripe-Account</c>).</summary>
-    public StoredObject NewObject(string kind, string id, JsonObject data) => new()
-    {
-        Id = id,
-        Kind = kind,
-        Platform = Caller.Platform,
-        Livemode = Caller.Livemode,
-        Account = Caller.StripeAccount,
-        Created = Now,
-        Data = data,
-    };
+    public StoredObject NewObject(string kind, string id, JsonObject data) => Caller.NewObject(kind, id, Now, data);
 
     /// <summary>The object as JSON, with the request's <c>expand[]</c> applied.</summary>
     public IResult Respond(JsonObject data, int status = StatusCodes.Status200OK)

@@ -253,16 +253,7 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
                 data["status"] = "requires_confirmation";
             }
 
-            var paymentIntent = new StoredObject
-            {
-                Id = id,
-                Kind = Kind,
-                Platform = caller.Platform,
-                Livemode = caller.Livemode,
-                Account = caller.StripeAccount,
-                Created = now,
-                Data = data,
-            };
+            var paymentIntent = caller.NewObject(Kind, id, now, data);
             if (draft.InvoiceId is not null)
             {
                 paymentIntent.Meta["invoice"] = draft.InvoiceId;

@@ -355,15 +355,6 @@ public static class PaymentMethodAttachments
             ["type"] = type,
         };
         data[type] = details;
-        return new StoredObject
-        {
-            Id = id,
-            Kind = Kind,
-            Platform = caller.Platform,
-            Livemode = caller.Livemode,
-            Account = caller.StripeAccount,
-            Created = now,
-            Data = data,
-        };
+        return caller.NewObject(Kind, id, now, data);
     }
 }

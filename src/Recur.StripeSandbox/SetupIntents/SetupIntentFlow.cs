@@ -155,16 +155,7 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
                 data["status"] = "requires_confirmation";
             }
 
-            var setupIntent = store.Save(new StoredObject
-            {
-                Id = id,
-                Kind = Kind,
-                Platform = caller.Platform,
-                Livemode = caller.Livemode,
-                Account = caller.StripeAccount,
-                Created = now,
-                Data = data,
-            });
+            var setupIntent = store.Save(caller.NewObject(Kind, id, now, data));
             step.Events.Add("setup_intent.created", setupIntent);
             result = confirm is null
                 ? new IntentResult(setupIntent, null)
