@@ -47,21 +47,6 @@ public static class AccountChanges
         return new Outcome(after, null);
     }
 
-    /// <summary>Top-level fields whose value differs, with their old values, as <c>previous_attributes</c>.</summary>
-    public static JsonObject PreviousAttributes(JsonObject before, JsonObject after)
-    {
-        var previous = new JsonObject();
-        foreach (var key in before.Select(kv => kv.Key).Union(after.Select(kv => kv.Key)))
-        {
-            if (!JsonNode.DeepEquals(before[key], after[key]))
-            {
-                previous[key] = before[key]?.DeepClone();
-            }
-        }
-
-        return previous;
-    }
-
     private static void Publish(SandboxEvents events, StoredObject before, StoredObject after, string? idempotencyKey, bool announce)
     {
         var platforms = AccountAccess.Platforms(after);
@@ -82,7 +67,7 @@ public static class AccountChanges
 
         foreach (var (id, bank) in newBanks.Where(b => oldBanks.ContainsKey(b.Key)))
         {
-            var previous = PreviousAttributes(oldBanks[id], bank);
+            var previous = ObjectEvents.PreviousAttributes(oldBanks[id], bank);
             if (previous.Count > 0)
             {
                 Send("account.external_account.updated", bank, previous);
@@ -101,14 +86,14 @@ public static class AccountChanges
         {
             var old = Capabilities.ToObject(before, name);
             var now = Capabilities.ToObject(after, name);
-            var previous = PreviousAttributes(old, now);
+            var previous = ObjectEvents.PreviousAttributes(old, now);
             if (previous.Count > 0)
             {
                 Send("capability.updated", now, previous);
             }
         }
 
-        var changed = PreviousAttributes(before.Data, after.Data);
+        var changed = ObjectEvents.PreviousAttributes(before.Data, after.Data);
         if (changed.Count > 0 || announce)
         {
             Send("account.updated", after.Data, changed);
