@@ -30,8 +30,8 @@ public static class AccountChanges
                 return new Outcome(null, StripeErrors.NotFound("account", accountId));
             }
 
-            before = Copy(current);
-            var working = Copy(current);
+            before = current.Copy();
+            var working = current.Copy();
             var error = change(working);
             if (error is not null)
             {
@@ -40,7 +40,7 @@ public static class AccountChanges
 
             working.Data = AccountRequirements.Recompute(working.Data, working.Meta);
             store.Save(working);
-            after = Copy(working);
+            after = working.Copy();
         }
 
         Publish(events, before, after, idempotencyKey, announce);
@@ -104,17 +104,4 @@ public static class AccountChanges
         (account["external_accounts"]?["data"] as JsonArray ?? [])
         .OfType<JsonObject>()
         .ToDictionary(b => b["id"]!.ToString(), b => b);
-
-    private static StoredObject Copy(StoredObject stored) => new()
-    {
-        Id = stored.Id,
-        Kind = stored.Kind,
-        Platform = stored.Platform,
-        Livemode = stored.Livemode,
-        Account = stored.Account,
-        Created = stored.Created,
-        Sequence = stored.Sequence,
-        Data = stored.Data.DeepClone().AsObject(),
-        Meta = stored.Meta.DeepClone().AsObject(),
-    };
 }

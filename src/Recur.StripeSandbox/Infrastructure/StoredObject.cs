@@ -29,4 +29,11 @@ public sealed class StoredObject
     public required JsonObject Data { get; set; }
 
     public JsonObject Meta { get; set; } = [];
+
+    /// <summary>A copy with its own <see cref="Data"/> and <see cref="Meta"/>, which later changes to this object do not touch.</summary>
+    public StoredObject Copy() => new()
+    {
+        Id = Id, Kind = Kind, Platform = Platform, Livemode = Livemode, Account = Account, Created = Created,
+        Sequence = Sequence, Data = Data.DeepClone().AsObject(), Meta = Meta.DeepClone().AsObject(),
+    };
 }

@@ -345,7 +345,7 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
             store.Save(invoice);
             schedule.Cancel(RetryWork, invoice.Id);
             batch.Add("invoice.paid", invoice);
-            outcome = new InvoiceOutcome(InvoiceOutcomeKind.Paid, IntentSupport.Snapshot(invoice), null);
+            outcome = new InvoiceOutcome(InvoiceOutcomeKind.Paid, invoice.Copy(), null);
         }
 
         batch.Publish(events, store, idempotencyKey);
@@ -449,7 +449,7 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
                     invoice.Data = data;
                     invoice.Meta = meta;
                     store.Save(invoice);
-                    raised = new InvoiceOutcome(InvoiceOutcomeKind.Processing, IntentSupport.Snapshot(invoice),
+                    raised = new InvoiceOutcome(InvoiceOutcomeKind.Processing, invoice.Copy(),
                         outcome.PaymentMethodId);
                     break;
                 case PaymentIntentOutcomeKind.Canceled:
@@ -619,7 +619,7 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
 
         batch.Add("invoice.paid", invoice);
         batch.Add("invoice.payment_succeeded", invoice);
-        return new InvoiceOutcome(InvoiceOutcomeKind.Paid, IntentSupport.Snapshot(invoice), outcome.PaymentMethodId);
+        return new InvoiceOutcome(InvoiceOutcomeKind.Paid, invoice.Copy(), outcome.PaymentMethodId);
     }
 
     /// <summary>
@@ -670,7 +670,7 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
         invoice.Meta = meta;
         store.Save(invoice);
         batch.Add(eventType, invoice);
-        return new InvoiceOutcome(exhausted ? InvoiceOutcomeKind.RetriesExhausted : kind, IntentSupport.Snapshot(invoice),
+        return new InvoiceOutcome(exhausted ? InvoiceOutcomeKind.RetriesExhausted : kind, invoice.Copy(),
             paymentMethodId);
     }
 

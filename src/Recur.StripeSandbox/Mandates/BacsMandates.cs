@@ -144,16 +144,9 @@ public sealed class BacsMandates(SandboxStore store, SandboxEvents events, Sandb
         mandate.Data = data;
         store.Save(mandate);
         step.Events.Add("mandate.updated", mandate, ObjectEvents.PreviousAttributes(before, data));
-        var change = new MandateChange(Snapshot(mandate), before["status"]!.ToString());
+        var change = new MandateChange(mandate.Copy(), before["status"]!.ToString());
         step.Notify(() => outcomes.Raise(change));
     }
-
-    private static StoredObject Snapshot(StoredObject stored) => new()
-    {
-        Id = stored.Id, Kind = stored.Kind, Platform = stored.Platform, Livemode = stored.Livemode,
-        Account = stored.Account, Created = stored.Created, Sequence = stored.Sequence,
-        Data = stored.Data.DeepClone().AsObject(), Meta = stored.Meta.DeepClone().AsObject(),
-    };
 
     /// <summary>
     /// <c>mandate_data[customer_acceptance]</c>: <c>type</c> online (with <c>ip_address</c> and <c>user_agent</c>, or

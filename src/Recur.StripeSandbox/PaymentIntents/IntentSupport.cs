@@ -268,14 +268,6 @@ public static class IntentSupport
             lastError["code"]?.ToString(), extra: extra);
     }
 
-    /// <summary>A copy of a stored object for callbacks, which must not see later changes.</summary>
-    public static StoredObject Snapshot(StoredObject stored) => new()
-    {
-        Id = stored.Id, Kind = stored.Kind, Platform = stored.Platform, Livemode = stored.Livemode,
-        Account = stored.Account, Created = stored.Created, Sequence = stored.Sequence,
-        Data = stored.Data.DeepClone().AsObject(), Meta = stored.Meta.DeepClone().AsObject(),
-    };
-
     /// <summary>Who acts for an object the sandbox itself works on (scheduled work, invoices): its own scope.</summary>
     public static ApiCaller ScopeOf(StoredObject stored) =>
         new(new ApiKey(stored.Platform, stored.Livemode, IsSecret: true), stored.Account);

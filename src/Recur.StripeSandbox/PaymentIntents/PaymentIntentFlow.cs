@@ -306,7 +306,7 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
             store.Save(paymentIntent);
             step.Events.Add("payment_intent.canceled", paymentIntent);
             Raise(step, PaymentIntentOutcomeKind.Canceled, paymentIntent);
-            paymentIntent = IntentSupport.Snapshot(paymentIntent);
+            paymentIntent = paymentIntent.Copy();
         }
 
         step.Finish(events, store, idempotencyKey);
@@ -618,7 +618,7 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
 
     private void Raise(PaymentStep step, PaymentIntentOutcomeKind kind, StoredObject paymentIntent)
     {
-        var outcome = new PaymentIntentOutcome(kind, IntentSupport.Snapshot(paymentIntent));
+        var outcome = new PaymentIntentOutcome(kind, paymentIntent.Copy());
         step.Notify(() => outcomes.Raise(outcome));
     }
 

@@ -44,7 +44,7 @@ public sealed class PaymentIntentOutcomes(ILogger<PaymentIntentOutcomes> logger)
 public sealed record IntentResult(StoredObject? Intent, IResult? Error)
 {
     /// <summary>Under the gate: the same result with a copy of the intent, which later changes do not touch.</summary>
-    internal IntentResult Frozen() => Intent is null ? this : this with { Intent = IntentSupport.Snapshot(Intent) };
+    internal IntentResult Frozen() => Intent is null ? this : this with { Intent = Intent.Copy() };
 
     /// <summary>Stripe's <c>error</c> hash of <see cref="Error"/>, for callers that are not HTTP handlers.</summary>
     public JsonObject? ErrorBody => (Error as StripeJsonResult)?.Body["error"] as JsonObject;

@@ -197,7 +197,7 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
             store.Save(setupIntent);
             step.Events.Add("setup_intent.canceled", setupIntent);
             Raise(step, SetupIntentOutcomeKind.Canceled, setupIntent);
-            setupIntent = IntentSupport.Snapshot(setupIntent);
+            setupIntent = setupIntent.Copy();
         }
 
         step.Finish(events, store, idempotencyKey);
@@ -447,7 +447,7 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
 
     private void Raise(PaymentStep step, SetupIntentOutcomeKind kind, StoredObject setupIntent)
     {
-        var outcome = new SetupIntentOutcome(kind, IntentSupport.Snapshot(setupIntent));
+        var outcome = new SetupIntentOutcome(kind, setupIntent.Copy());
         step.Notify(() => outcomes.Raise(outcome));
     }
 
