@@ -30,6 +30,22 @@ public sealed class StoredObject
 
     public JsonObject Meta { get; set; } = [];
 
+    /// <summary>
+    /// A new object in the same scope as this one (platform, mode and connected account): a charge of its
+    /// PaymentIntent, an invoice of its customer, and so on.
+    /// </summary>
+    public StoredObject NewInSameScope(string kind, string id, long created, JsonObject data, JsonObject? meta = null) => new()
+    {
+        Id = id,
+        Kind = kind,
+        Platform = Platform,
+        Livemode = Livemode,
+        Account = Account,
+        Created = created,
+        Data = data,
+        Meta = meta ?? [],
+    };
+
     /// <summary>A copy with its own <see cref="Data"/> and <see cref="Meta"/>, which later changes to this object do not touch.</summary>
     public StoredObject Copy() => new()
     {

@@ -94,16 +94,7 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
         var data = InvoiceObjects.Invoice(id, customer, draft.Currency, draft.BillingReason, draft.CollectionMethod, lines,
             draft.PeriodStart, draft.PeriodEnd, draft.Now, draft.Subscription, draft.PaymentMethodTypes, accountCountry,
             customer.Livemode);
-        var invoice = new StoredObject
-        {
-            Id = id,
-            Kind = Kind,
-            Platform = customer.Platform,
-            Livemode = customer.Livemode,
-            Account = customer.Account,
-            Created = draft.Now,
-            Data = data,
-        };
+        var invoice = customer.NewInSameScope(Kind, id, draft.Now, data);
         invoice.Meta["auto_retry"] = draft.AutoRetry;
         invoice.Meta["outcomes"] = 0;
         if (draft.Subscription is not null)
@@ -539,17 +530,9 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
 
         if (paymentIntent is not null)
         {
-            var payment = new StoredObject
-            {
-                Id = Ids.New("inpay"),
-                Kind = InvoiceObjects.PaymentKind,
-                Platform = invoice.Platform,
-                Livemode = invoice.Livemode,
-                Account = invoice.Account,
-                Created = now,
-                Data = InvoiceObjects.Payment("", invoice.Id, paymentIntent.Id, InvoiceObjects.Amount(data["amount_due"]),
-                    data["currency"]!.ToString(), now, invoice.Livemode),
-            };
+            var payment = invoice.NewInSameScope(InvoiceObjects.PaymentKind, Ids.New("inpay"), now,
+                InvoiceObjects.Payment("", invoice.Id, paymentIntent.Id, InvoiceObjects.Amount(data["amount_due"]),
+                    data["currency"]!.ToString(), now, invoice.Livemode));
             payment.Data["id"] = payment.Id;
             store.Save(payment);
             meta["payment_intent"] = paymentIntent.Id;
@@ -740,17 +723,7 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
     private string HostedPage(StoredObject invoice, long now)
     {
         var token = Ids.Secret("invpage");
-        store.Save(new StoredObject
-        {
-            Id = token,
-            Kind = HostedPageKind,
-            Platform = invoice.Platform,
-            Livemode = invoice.Livemode,
-            Account = invoice.Account,
-            Created = now,
-            Data = [],
-            Meta = new JsonObject { ["invoice"] = invoice.Id },
-        });
+        store.Save(invoice.NewInSameScope(HostedPageKind, token, now, [], meta: new JsonObject { ["invoice"] = invoice.Id }));
         return $"{origin.Url}/invoices/{token}";
     }
 

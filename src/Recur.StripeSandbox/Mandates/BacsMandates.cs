@@ -73,16 +73,7 @@ public sealed class BacsMandates(SandboxStore store, SandboxEvents events, Sandb
             ["type"] = "multi_use",
         };
         var now = clock.NowFor(customerId);
-        var mandate = store.Save(new StoredObject
-        {
-            Id = id,
-            Kind = Kind,
-            Platform = paymentMethod.Platform,
-            Livemode = paymentMethod.Livemode,
-            Account = paymentMethod.Account,
-            Created = now.ToUnixTimeSeconds(),
-            Data = data,
-        });
+        var mandate = store.Save(paymentMethod.NewInSameScope(Kind, id, now.ToUnixTimeSeconds(), data));
         var meta = paymentMethod.Meta.DeepClone().AsObject();
         meta["mandate"] = id;
         paymentMethod.Meta = meta;

@@ -100,16 +100,7 @@ public static class Charges
             ["transfer_data"] = null,
             ["transfer_group"] = null,
         };
-        return store.Save(new StoredObject
-        {
-            Id = id,
-            Kind = Kind,
-            Platform = paymentIntent.Platform,
-            Livemode = paymentIntent.Livemode,
-            Account = paymentIntent.Account,
-            Created = now,
-            Data = data,
-        });
+        return store.Save(paymentIntent.NewInSameScope(Kind, id, now, data));
     }
 
     /// <summary>Under the gate: a pending charge (a BACS debit) settles as succeeded or failed.</summary>
@@ -184,16 +175,7 @@ public static class Charges
             ["reason"] = card ? "fraudulent" : "debit_not_authorized",
             ["status"] = card ? "needs_response" : "lost",
         };
-        var dispute = store.Save(new StoredObject
-        {
-            Id = id,
-            Kind = DisputeKind,
-            Platform = charge.Platform,
-            Livemode = charge.Livemode,
-            Account = charge.Account,
-            Created = now,
-            Data = data,
-        });
+        var dispute = store.Save(charge.NewInSameScope(DisputeKind, id, now, data));
         var changed = charge.Data.DeepClone().AsObject();
         changed["disputed"] = true;
         charge.Data = changed;

@@ -183,17 +183,8 @@ public static class IntentSupport
     {
         DropChallenge(store, intent);
         var token = Ids.Secret("tds");
-        store.Save(new StoredObject
-        {
-            Id = token,
-            Kind = ChallengeKind,
-            Platform = intent.Platform,
-            Livemode = intent.Livemode,
-            Account = intent.Account,
-            Created = now,
-            Data = [],
-            Meta = new JsonObject { ["intent"] = intent.Id, ["intent_kind"] = intent.Kind, ["return_url"] = returnUrl },
-        });
+        store.Save(intent.NewInSameScope(ChallengeKind, token, now, [],
+            meta: new JsonObject { ["intent"] = intent.Id, ["intent_kind"] = intent.Kind, ["return_url"] = returnUrl }));
         var meta = intent.Meta.DeepClone().AsObject();
         meta["challenge"] = token;
         intent.Meta = meta;

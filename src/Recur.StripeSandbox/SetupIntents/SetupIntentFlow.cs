@@ -415,34 +415,25 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
             details = new JsonObject { ["bacs_debit"] = new JsonObject(), ["type"] = type };
         }
 
-        return store.Save(new StoredObject
+        return store.Save(setupIntent.NewInSameScope(AttemptKind, id, now, new JsonObject
         {
-            Id = id,
-            Kind = AttemptKind,
-            Platform = setupIntent.Platform,
-            Livemode = setupIntent.Livemode,
-            Account = setupIntent.Account,
-            Created = now,
-            Data = new JsonObject
-            {
-                ["id"] = id,
-                ["object"] = "setup_attempt",
-                ["application"] = null,
-                ["attach_to_self"] = false,
-                ["created"] = now,
-                ["customer"] = data["customer"]?.DeepClone(),
-                ["customer_account"] = null,
-                ["flow_directions"] = null,
-                ["livemode"] = setupIntent.Livemode,
-                ["on_behalf_of"] = null,
-                ["payment_method"] = paymentMethod.Id,
-                ["payment_method_details"] = details,
-                ["setup_error"] = error?.DeepClone(),
-                ["setup_intent"] = setupIntent.Id,
-                ["status"] = status,
-                ["usage"] = data["usage"]?.DeepClone(),
-            },
-        });
+            ["id"] = id,
+            ["object"] = "setup_attempt",
+            ["application"] = null,
+            ["attach_to_self"] = false,
+            ["created"] = now,
+            ["customer"] = data["customer"]?.DeepClone(),
+            ["customer_account"] = null,
+            ["flow_directions"] = null,
+            ["livemode"] = setupIntent.Livemode,
+            ["on_behalf_of"] = null,
+            ["payment_method"] = paymentMethod.Id,
+            ["payment_method_details"] = details,
+            ["setup_error"] = error?.DeepClone(),
+            ["setup_intent"] = setupIntent.Id,
+            ["status"] = status,
+            ["usage"] = data["usage"]?.DeepClone(),
+        }));
     }
 
     private void Raise(PaymentStep step, SetupIntentOutcomeKind kind, StoredObject setupIntent)

@@ -169,19 +169,11 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
             var typesJson = draft.PaymentMethodTypes is null
                 ? null
                 : new JsonArray(draft.PaymentMethodTypes.Select(t => (JsonNode)JsonValue.Create(t)).ToArray());
-            subscription = new StoredObject
-            {
-                Id = id,
-                Kind = Kind,
-                Platform = customer.Platform,
-                Livemode = customer.Livemode,
-                Account = customer.Account,
-                Created = now,
-                Data = SubscriptionObjects.Subscription(id, customer, currency, items, now, anchor, draft.CollectionMethod,
+            subscription = customer.NewInSameScope(Kind, id, now,
+                SubscriptionObjects.Subscription(id, customer, currency, items, now, anchor, draft.CollectionMethod,
                     draft.DaysUntilDue, defaultPaymentMethod, draft.Description, draft.Metadata.DeepClone().AsObject(),
                     typesJson, draft.SaveDefaultPaymentMethod, trialing ? now : null, trialEnd, cancelAt,
-                    draft.CancelAtPeriodEnd, customer.Livemode),
-            };
+                    draft.CancelAtPeriodEnd, customer.Livemode));
             subscription.Meta["anchor"] = anchor;
             subscription.Meta["periods"] = trialing ? 0 : 1;
             subscription.Meta["payment_behavior"] = draft.PaymentBehavior;
@@ -192,19 +184,11 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
                 var price = oneTimePrices[i];
                 var quantity = draft.AddInvoiceItems[i].Quantity;
                 var itemId = Ids.New("ii");
-                invoiceItems.Add(new StoredObject
-                {
-                    Id = itemId,
-                    Kind = InvoiceObjects.ItemKind,
-                    Platform = customer.Platform,
-                    Livemode = customer.Livemode,
-                    Account = customer.Account,
-                    Created = now,
-                    Data = InvoiceObjects.Item(itemId, customer.Id, JsonNumber.Read(price["unit_amount"]) * quantity,
+                invoiceItems.Add(customer.NewInSameScope(InvoiceObjects.ItemKind, itemId, now,
+                    InvoiceObjects.Item(itemId, customer.Id, JsonNumber.Read(price["unit_amount"]) * quantity,
                         currency, quantity, ProductName(price), price, now, now, id, null,
                         customer.Data["test_clock"]?.ToString(), draft.AddInvoiceItems[i].Metadata.DeepClone().AsObject(),
-                        true, now, customer.Livemode),
-                });
+                        true, now, customer.Livemode)));
             }
 
             invoiceItems.AddRange(invoices.PendingItems(customer, currency, id));
