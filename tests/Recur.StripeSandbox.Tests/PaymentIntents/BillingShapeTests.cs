@@ -31,9 +31,9 @@ public sealed class BillingShapeTests(SandboxFixture sandbox) : IClassFixture<Sa
         FixtureShapes.AssertShape("product", await shop.GetJsonAsync($"/v1/products/{product.Id}"));
         FixtureShapes.AssertShape("price", await shop.GetJsonAsync($"/v1/prices/{price.Id}"));
         FixtureShapes.AssertShape("price", (await shop.GetJsonAsync("/v1/prices"))["data"]![0]!.AsObject());
-        FixtureShapes.AssertShape("deleted_customer", await DeleteAsync(shop, $"/v1/customers/{customer.Id}"));
+        FixtureShapes.AssertShape("deleted_customer", await shop.DeleteJsonAsync($"/v1/customers/{customer.Id}"));
         FixtureShapes.AssertShape("deleted_customer", await shop.GetJsonAsync($"/v1/customers/{customer.Id}"));
-        FixtureShapes.AssertShape("deleted_product", await DeleteAsync(shop, $"/v1/products/{spare.Id}"));
+        FixtureShapes.AssertShape("deleted_product", await shop.DeleteJsonAsync($"/v1/products/{spare.Id}"));
     }
 
     [Fact]
@@ -114,17 +114,5 @@ public sealed class BillingShapeTests(SandboxFixture sandbox) : IClassFixture<Sa
         Assert.StartsWith("ch_", error["charge"]!.ToString(), StringComparison.Ordinal);
         FixtureShapes.AssertShape("payment_intent", error["payment_intent"]!.AsObject());
         FixtureShapes.AssertShape("payment_method", error["payment_method"]!.AsObject());
-    }
-
-    private static async Task<JsonObject> DeleteAsync(ConnectedShop shop, string path)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Delete, shop.Platform.BaseUrl + path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", shop.Platform.TestSecretKey);
-        request.Headers.Add("Stripe-Account", shop.AccountId);
-        using var response = await http.SendAsync(request, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonNode.Parse(text)!.AsObject();
     }
 }

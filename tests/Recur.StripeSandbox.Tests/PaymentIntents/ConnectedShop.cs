@@ -100,10 +100,16 @@ public sealed class ConnectedShop
     };
 
     /// <summary>The object as the API returns it, as raw JSON, on the connected account.</summary>
-    public async Task<JsonObject> GetJsonAsync(string path)
+    public Task<JsonObject> GetJsonAsync(string path) => SendJsonAsync(HttpMethod.Get, path);
+
+    /// <summary>Deletes on the connected account; the API's answer as raw JSON.</summary>
+    public Task<JsonObject> DeleteJsonAsync(string path) => SendJsonAsync(HttpMethod.Delete, path);
+
+    /// <summary>A call on the connected account with the secret key, which must succeed; its answer as raw JSON.</summary>
+    private async Task<JsonObject> SendJsonAsync(HttpMethod method, string path)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, Platform.BaseUrl + path);
+        using var request = new HttpRequestMessage(method, Platform.BaseUrl + path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Platform.TestSecretKey);
         request.Headers.Add("Stripe-Account", AccountId);
         using var response = await http.SendAsync(request, Ct);

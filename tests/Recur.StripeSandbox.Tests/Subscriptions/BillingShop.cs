@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Recur.StripeSandbox.Tests.Infrastructure;
 using Recur.StripeSandbox.Tests.PaymentIntents;
@@ -168,17 +167,7 @@ public sealed class BillingShop
             .ToList();
     }
 
-    public async Task<JsonObject> DeleteJsonAsync(string path)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Delete, Shop.Platform.BaseUrl + path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Shop.Platform.TestSecretKey);
-        request.Headers.Add("Stripe-Account", Shop.AccountId);
-        using var response = await http.SendAsync(request, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonNode.Parse(text)!.AsObject();
-    }
+    public Task<JsonObject> DeleteJsonAsync(string path) => Shop.DeleteJsonAsync(path);
 }
 
 /// <summary>What <see cref="BillingShop.ActiveSubscriptionAsync"/> made: <see cref="Created"/> is the subscription as
