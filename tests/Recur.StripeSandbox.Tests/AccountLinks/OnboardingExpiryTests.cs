@@ -33,8 +33,7 @@ public sealed class OnboardingExpiryTests : IAsyncLifetime
     public async Task A_link_opened_after_five_minutes_goes_to_the_refresh_url()
     {
         var platform = new SandboxPlatform(Guid.NewGuid().ToString("N"), _baseUrl);
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (_, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
 
         _time.Advance(TimeSpan.FromSeconds(301));
         var page = await _browser.OpenAsync(link.Url);
@@ -47,8 +46,7 @@ public sealed class OnboardingExpiryTests : IAsyncLifetime
     public async Task A_link_opened_in_time_may_be_filled_in_after_it_expires()
     {
         var platform = new SandboxPlatform(Guid.NewGuid().ToString("N"), _baseUrl);
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (_, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
         var page = await _browser.OpenAsync(link.Url);
 
         _time.Advance(TimeSpan.FromMinutes(20));
@@ -61,8 +59,7 @@ public sealed class OnboardingExpiryTests : IAsyncLifetime
     public async Task A_page_left_open_for_more_than_an_hour_goes_to_the_refresh_url()
     {
         var platform = new SandboxPlatform(Guid.NewGuid().ToString("N"), _baseUrl);
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (account, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
         var page = await _browser.OpenAsync(link.Url);
 
         _time.Advance(TimeSpan.FromMinutes(61));

@@ -18,8 +18,7 @@ public sealed class OnboardingTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task The_page_shows_a_form_with_the_expected_fields_prefilled_from_the_account()
     {
         var platform = sandbox.NewPlatform();
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (account, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
 
         var page = await _browser.OpenAsync(link.Url);
 
@@ -44,8 +43,7 @@ public sealed class OnboardingTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task Submitting_valid_details_onboards_the_account_and_returns_to_the_platform()
     {
         var platform = sandbox.NewPlatform();
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (account, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
 
         var result = await _browser.CompleteAsync(link.Url);
         var read = await platform.Test.V1.Accounts.GetAsync(account.Id, cancellationToken: Ct);
@@ -83,8 +81,7 @@ public sealed class OnboardingTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task Invalid_bank_details_show_the_form_again_with_a_clear_error()
     {
         var platform = sandbox.NewPlatform();
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (account, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
         var page = await _browser.OpenAsync(link.Url);
 
         var again = await _browser.PostAsync(page, "submit",
@@ -107,8 +104,7 @@ public sealed class OnboardingTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task Missing_or_malformed_details_are_refused(string field, string value)
     {
         var platform = sandbox.NewPlatform();
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (account, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
         var page = await _browser.OpenAsync(link.Url);
 
         var again = await _browser.PostAsync(page, "submit",
@@ -123,8 +119,7 @@ public sealed class OnboardingTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task Leaving_early_saves_what_was_entered_and_keeps_requirements_due()
     {
         var platform = sandbox.NewPlatform();
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (account, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
         var page = await _browser.OpenAsync(link.Url);
 
         var result = await _browser.PostAsync(page, "leave", new Dictionary<string, string>
@@ -171,8 +166,7 @@ public sealed class OnboardingTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task A_used_link_goes_to_the_refresh_url()
     {
         var platform = sandbox.NewPlatform();
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (_, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
         await _browser.OpenAsync(link.Url);
 
         var second = await _browser.OpenAsync(link.Url);
@@ -185,8 +179,7 @@ public sealed class OnboardingTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task A_form_posted_twice_goes_to_the_refresh_url_the_second_time()
     {
         var platform = sandbox.NewPlatform();
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (account, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
         var page = await _browser.OpenAsync(link.Url);
         await _browser.PostAsync(page, "leave");
 
@@ -213,8 +206,7 @@ public sealed class OnboardingTests(SandboxFixture sandbox) : IClassFixture<Sand
     public async Task A_link_to_a_deleted_account_goes_to_the_refresh_url()
     {
         var platform = sandbox.NewPlatform();
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (account, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
         await platform.Test.V1.Accounts.DeleteAsync(account.Id, cancellationToken: Ct);
 
         var page = await _browser.OpenAsync(link.Url);

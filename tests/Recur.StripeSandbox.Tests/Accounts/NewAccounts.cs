@@ -49,6 +49,13 @@ public static class NewAccounts
             },
         }, cancellationToken: TestContext.Current.CancellationToken);
 
+    /// <summary>A new Express account on the platform's test key and an onboarding link for it.</summary>
+    public static async Task<(Account Account, AccountLink Link)> ExpressWithOnboardingLinkAsync(SandboxPlatform platform)
+    {
+        var account = await ExpressAsync(platform.Test);
+        return (account, await OnboardingLinkAsync(platform, account.Id));
+    }
+
     public static Task<AccountLink> OnboardingLinkAsync(SandboxPlatform platform, string accountId, StripeClient? client = null) =>
         (client ?? platform.Test).V1.AccountLinks.CreateAsync(new AccountLinkCreateOptions
         {

@@ -72,8 +72,7 @@ public sealed class LoginLinksTests(SandboxFixture sandbox) : IClassFixture<Sand
 
     private static async Task<Account> OnboardedExpressAsync(SandboxPlatform platform)
     {
-        var account = await NewAccounts.ExpressAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        var (account, link) = await NewAccounts.ExpressWithOnboardingLinkAsync(platform);
         using var onboarding = new HostedOnboarding();
         await onboarding.CompleteAsync(link.Url);
         return account;
