@@ -250,15 +250,25 @@ public static class CustomersApi
                 return NotFound(id);
             }
 
-            last = customer.Data;
-            customer.Data = Deleted(id);
-            customer.Meta = customer.Meta.DeepClone().AsObject();
-            customer.Meta["deleted"] = true;
-            request.Store.Save(customer);
+            last = MarkDeleted(request.Store, customer);
         }
 
         request.Events.Publish(request.Store, "customer.deleted", customer, idempotencyKey: request.IdempotencyKey, data: last);
         return request.Respond(customer.Data);
+    }
+
+    /// <summary>
+    /// Under the gate: deletes a customer. It is kept, marked deleted, with the deleted stub as its data, so its id
+    /// stays known; returns its data as it was, for the <c>customer.deleted</c> event.
+    /// </summary>
+    public static JsonObject MarkDeleted(SandboxStore store, StoredObject customer)
+    {
+        var last = customer.Data;
+        customer.Data = Deleted(customer.Id);
+        customer.Meta = customer.Meta.DeepClone().AsObject();
+        customer.Meta["deleted"] = true;
+        store.Save(customer);
+        return last;
     }
 
     public static JsonObject Deleted(string id) => new() { ["id"] = id, ["object"] = "customer", ["deleted"] = true };

@@ -168,11 +168,7 @@ public static class TestClocksApi
             foreach (var customer in request.Store.All(CustomersApi.Kind, c => c.Data["test_clock"]?.ToString() == id
                                                                            && !CustomersApi.IsDeleted(c)))
             {
-                var last = customer.Data;
-                customer.Data = CustomersApi.Deleted(customer.Id);
-                customer.Meta = customer.Meta.DeepClone().AsObject();
-                customer.Meta["deleted"] = true;
-                request.Store.Save(customer);
+                var last = CustomersApi.MarkDeleted(request.Store, customer);
                 batch.Add("customer.deleted", new StoredObject
                 {
                     Id = customer.Id, Kind = customer.Kind, Platform = customer.Platform, Livemode = customer.Livemode,
