@@ -1,6 +1,5 @@
 using System.Net.Mail;
 using global::Stripe;
-using global::Stripe.TestHelpers;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Catalog;
 using Recur.Web.Data;
@@ -47,6 +46,7 @@ public sealed partial class CheckoutOrders(
     StripeClients clients,
     StripeCatalog catalog,
     RecurUrls urls,
+    TestClockPool clockPool,
     TimeProvider time,
     ILogger<CheckoutOrders> logger)
 {
@@ -244,15 +244,13 @@ public sealed partial class CheckoutOrders(
         }
         else
         {
+            // In Test every customer lives on its own test clock: one made ahead of time by the pool (no request
+            // here), or, if the pool is empty, one made now.
             string? clockId = null;
             if (order.Environment == StripeEnvironment.Test)
             {
-                var clock = await stripe.TestHelpers.TestClocks.CreateAsync(new TestClockCreateOptions
-                {
-                    FrozenTime = time.GetUtcNow().UtcDateTime,
-                    Name = "Recur order " + order.Id,
-                }, Options(order, "clock"), cancellationToken);
-                clockId = clock.Id;
+                clockId = await clockPool.TakeAsync(db, order.Id, order.StripeAccountId, cancellationToken)
+                    ?? await clockPool.MakeForOrderAsync(db, platform.Client, order, cancellationToken);
             }
             stripeCustomer = await stripe.Customers.CreateAsync(new CustomerCreateOptions
             {

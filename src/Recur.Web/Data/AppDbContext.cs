@@ -28,6 +28,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<Offer> Offers => Set<Offer>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<CustomerImport> CustomerImports => Set<CustomerImport>();
+    public DbSet<PooledTestClock> PooledTestClocks => Set<PooledTestClock>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<Payment> Payments => Set<Payment>();
@@ -134,6 +135,15 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             customer.OwnsOne(c => c.Address, Address);
             customer.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId);
             customer.HasQueryFilter(c => c.TenantId == CurrentTenantId);
+        });
+
+        // A connected account's clocks, not a tenant's: no tenant filter (only background work and checkout read it).
+        builder.Entity<PooledTestClock>(clock =>
+        {
+            clock.HasIndex(c => new { c.StripeAccountId, c.OrderId });
+            clock.HasIndex(c => c.StripeClockId).IsUnique();
+            clock.Property(c => c.StripeAccountId).HasMaxLength(255);
+            clock.Property(c => c.StripeClockId).HasMaxLength(255);
         });
 
         builder.Entity<CustomerImport>(import =>

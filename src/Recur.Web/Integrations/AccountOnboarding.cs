@@ -1,5 +1,6 @@
 using global::Stripe;
 using Microsoft.EntityFrameworkCore;
+using Recur.Web.Checkout;
 using Recur.Web.Data;
 using Recur.Web.Stripe;
 using Recur.Web.Subscriptions;
@@ -17,6 +18,7 @@ public sealed partial class AccountOnboarding(
     RecurUrls urls,
     TimeProvider time,
     CustomerImporter customerImporter,
+    TestClockPool clockPool,
     ILogger<AccountOnboarding> logger)
 {
     public const string ReturnPath = "/integrations/stripe/onboarding/return";
@@ -84,6 +86,7 @@ public sealed partial class AccountOnboarding(
         await db.SaveChangesAsync(cancellationToken);
         LogAccountCreated(logger, connection.Id, account.Id, environment);
         customerImporter.Wake();
+        clockPool.Wake();
 
         return await LinkAsync(connection, cancellationToken);
     }

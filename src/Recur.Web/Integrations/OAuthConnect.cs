@@ -1,5 +1,6 @@
 using global::Stripe;
 using Microsoft.EntityFrameworkCore;
+using Recur.Web.Checkout;
 using Recur.Web.Data;
 using Recur.Web.Stripe;
 using Recur.Web.Subscriptions;
@@ -22,6 +23,7 @@ public sealed partial class OAuthConnect(
     RecurUrls urls,
     TimeProvider time,
     CustomerImporter customerImporter,
+    TestClockPool clockPool,
     ILogger<OAuthConnect> logger)
 {
     public const string CallbackPath = "/integrations/stripe/oauth/callback";
@@ -152,8 +154,9 @@ public sealed partial class OAuthConnect(
 
         await accounts.ReadAccountAsync(connection, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        // An existing account has customers already: import them in the background.
+        // In the background: import the account's existing customers, and make test clocks ready for checkout.
         customerImporter.Wake();
+        clockPool.Wake();
         return (ConnectOutcome.Connected, environment);
     }
 

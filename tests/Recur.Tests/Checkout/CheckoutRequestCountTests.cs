@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Recur.Tests.Infrastructure;
 using Recur.Tests.Subscriptions;
@@ -57,7 +58,7 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
     /// once the account's background preparation (customer import) has run.
     /// </summary>
     [Fact]
-    public async Task A_checkout_by_a_new_customer_in_test_costs_three_stripe_requests_and_a_returning_customer_one()
+    public async Task A_checkout_by_a_new_customer_in_test_costs_two_stripe_requests_and_a_returning_customer_one()
     {
         await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
@@ -65,13 +66,10 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
 
         var (newCustomer, email) = await CountCheckoutAsync(tenant.CheckoutPath);
 
-        Assert.Equal(
-        [
-            "POST /v1/test_helpers/test_clocks",
-            "POST /v1/customers",
-            "POST /v1/subscriptions",
-        ], newCustomer);
-        Report("new customer, Test", newCustomer);
+        Assert.Equal(["POST /v1/customers", "POST /v1/subscriptions"], newCustomer);
+        Report("new customer, Test, clock from the pool", newCustomer);
+        var customer = Assert.Single(await factory.CustomersOnAsync(tenant.AccountId));
+        Assert.Contains(await factory.PooledClocksAsync(tenant.AccountId), c => c.StripeClockId == customer.TestClockId && c.OrderId is not null);
 
         var (returning, _) = await CountCheckoutAsync(tenant.CheckoutPath, email.ToUpperInvariant());
         Assert.Equal(["POST /v1/subscriptions"], returning);
@@ -89,6 +87,22 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
 
         Assert.Equal(["POST /v1/customers", "POST /v1/subscriptions"], newCustomer);
         Report("new customer, Production", newCustomer);
+    }
+
+    [Fact]
+    public async Task With_the_test_clock_pool_empty_a_new_customer_in_test_costs_one_request_more()
+    {
+        await factory.RequireSandboxAsync();
+        var tenant = await factory.SellingTenantAsync();
+        await factory.PrepareConnectedAccountsAsync();
+        await factory.ChangeWaitingClocksAsync(tenant.AccountId, clocks => clocks.ExecuteDeleteAsync(Cancel));
+
+        var (newCustomer, _) = await CountCheckoutAsync(tenant.CheckoutPath);
+
+        Assert.Equal(["POST /v1/test_helpers/test_clocks", "POST /v1/customers", "POST /v1/subscriptions"], newCustomer);
+        Report("new customer, Test, clock pool empty", newCustomer);
+        var customer = Assert.Single(await factory.CustomersOnAsync(tenant.AccountId));
+        Assert.StartsWith("clock_", customer.TestClockId);
     }
 
     [Fact]

@@ -116,9 +116,14 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
         Assert.Equal(answers[0].ClientSecret, retried.ClientSecret);
         var stripe = await factory.PlatformStripeAsync();
         var onAccount = new RequestOptions { StripeAccount = tenant.AccountId };
-        // Customers on a test clock are listed only with their clock (as on Stripe): one clock, one customer on it.
-        var clock = Assert.Single((await stripe.V1.TestHelpers.TestClocks.ListAsync(null, onAccount, Cancel)).Data);
-        var stripeCustomer = Assert.Single((await stripe.V1.Customers.ListAsync(new CustomerListOptions { TestClock = clock.Id }, onAccount, Cancel)).Data);
+        // Customers on a test clock are listed only with their clock (as on Stripe): over all the account's clocks
+        // (the pool keeps some ready), one customer.
+        var customers = new List<Customer>();
+        foreach (var clock in (await stripe.V1.TestHelpers.TestClocks.ListAsync(null, onAccount, Cancel)).Data)
+        {
+            customers.AddRange((await stripe.V1.Customers.ListAsync(new CustomerListOptions { TestClock = clock.Id }, onAccount, Cancel)).Data);
+        }
+        var stripeCustomer = Assert.Single(customers);
         Assert.Equal(details.Email, stripeCustomer.Email);
         var subscriptions = await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = stripeCustomer.Id, Status = "all" }, onAccount, Cancel);
         Assert.Single(subscriptions.Data);

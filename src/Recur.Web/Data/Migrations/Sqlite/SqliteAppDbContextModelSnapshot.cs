@@ -365,6 +365,46 @@ namespace Recur.Web.Data.Migrations.Sqlite
                     b.ToTable("Orders");
                 });
 
+            modelBuilder.Entity("Recur.Web.Checkout.PooledTestClock", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeletesAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FrozenTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeAccountId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeClockId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StripeClockId")
+                        .IsUnique();
+
+                    b.HasIndex("StripeAccountId", "OrderId");
+
+                    b.ToTable("PooledTestClocks");
+                });
+
             modelBuilder.Entity("Recur.Web.Integrations.OAuthState", b =>
                 {
                     b.Property<Guid>("Id")
