@@ -72,13 +72,24 @@ public sealed class CheckoutCustomer : IAsyncDisposable
         await Expect(Pay).ToBeVisibleAsync();
     }
 
+    /// <summary>Card number, expiry and CVC: the country and postcode come from the billing address already given.</summary>
     public async Task FillCardAsync(string number, string expiry = "12 / 34", string cvc = "123")
     {
         await Element.GetByLabel("Card number").FillAsync(number);
         await Element.GetByLabel("Expiration date").FillAsync(expiry);
         await Element.GetByLabel("Security code").FillAsync(cvc);
-        await Element.GetByLabel("Postal code").FillAsync("SW1A 1AA");
     }
+
+    /// <summary>"Change details" under the Payment Element: the details form opens again.</summary>
+    public async Task ChangeDetailsAsync()
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Change details" }).ClickAsync();
+        await Expect(Page.GetByLabel("Email")).ToBeEnabledAsync();
+    }
+
+    /// <summary>The order id the checkout page was opened with.</summary>
+    public async Task<string> OpeningOrderIdAsync() =>
+        await Page.Locator("#checkout").EvaluateAsync<string>("root => JSON.parse(root.dataset.config).orderId");
 
     /// <summary>Sort code and account number; the name, email and address come from the details already given.</summary>
     public async Task FillBacsAsync(string sortCode, string accountNumber)

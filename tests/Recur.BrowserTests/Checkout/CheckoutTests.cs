@@ -28,15 +28,24 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await Expect(customer.Page.GetByTestId("merchant")).ToHaveTextAsync("Acme Books");
             await Expect(customer.Page.GetByTestId("offer-summary")).ToHaveTextAsync("£9.99 every month");
             await Expect(customer.TestModeBanner).ToContainTextAsync("TEST MODE");
+            await Expect(customer.TestModeBanner).ToContainTextAsync("4242 4242 4242 4242");
+            await Expect(customer.Page.GetByLabel("Country")).ToHaveValueAsync("GB");
+            await Expect(customer.Page.GetByLabel("Country").Locator("option").First).ToHaveTextAsync("United Kingdom");
             await customer.ScreenshotAsync("checkout-page.png");
 
             await customer.ContinueToPaymentAsync($"reader-{Guid.NewGuid():N}@example.com");
+            // The postcode and country were given above: the Payment Element asks only for the card.
+            await Expect(customer.Element.GetByLabel("Card number")).ToBeVisibleAsync();
+            await Expect(customer.Element.GetByLabel("Postal code")).ToHaveCountAsync(0);
+            await Expect(customer.Element.GetByLabel("Country")).ToHaveCountAsync(0);
             await customer.FillCardAsync("4242424242424242");
             await customer.PayAsync();
 
             await customer.ExpectConfirmationAsync("Active", "Thank you, your subscription is active");
             await Expect(customer.Page.GetByTestId("detail")).ToContainTextAsync("Your next renewal is on");
             await Expect(customer.TestModeBanner).ToBeVisibleAsync();
+            await Expect(customer.TestModeBanner).Not.ToContainTextAsync("4242");
+            await Expect(customer.Page.GetByTestId("test-details")).ToHaveCountAsync(0);
             await customer.ScreenshotAsync("checkout-card-active.png");
         });
     }
@@ -74,7 +83,8 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await customer.PayAsync();
 
             await Expect(customer.Message).ToBeVisibleAsync();
-            await Expect(customer.Message).ToHaveTextAsync("Your card was declined.");
+            await Expect(customer.Message).ToHaveTextAsync("Your card was declined. Check the details or try another card.");
+            await Expect(customer.Message.GetByTestId("next-step")).ToHaveTextAsync("Check the details or try another card.");
             await Expect(customer.Pay).ToBeEnabledAsync();
             await customer.ScreenshotAsync("checkout-declined.png");
 
@@ -85,6 +95,36 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await customer.PayAsync();
 
             await customer.ExpectConfirmationAsync("Active", "Thank you, your subscription is active");
+        });
+    }
+
+    [Fact]
+    public async Task A_customer_changes_their_details_after_continuing_and_pays_on_a_fresh_order()
+    {
+        var tenant = await SellingTenant.CreateAsync(recur, SellingTenant.MonthlyCardOffer());
+        await using var customer = await CheckoutCustomer.OpenAsync(browser, recur, tenant.CheckoutPath);
+        await customer.ScreenshotOnFailureAsync(async () =>
+        {
+            var firstOrder = await customer.OpeningOrderIdAsync();
+            await customer.ContinueToPaymentAsync($"reader-{Guid.NewGuid():N}@example.com");
+            await Expect(customer.Page.GetByLabel("Email")).ToBeDisabledAsync();
+
+            await customer.ChangeDetailsAsync();
+
+            await Expect(customer.Pay).ToBeHiddenAsync();
+            await Expect(customer.Page.GetByTestId("change-note")).ToContainTextAsync("Your details will be saved again");
+            await customer.ScreenshotAsync("checkout-change-details.png");
+            await customer.Page.GetByLabel("Email").FillAsync($"changed-{Guid.NewGuid():N}@example.com");
+            await customer.Page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+            await Expect(customer.Pay).ToBeVisibleAsync();
+            await Expect(customer.Page.GetByTestId("change-note")).ToBeHiddenAsync();
+            await customer.FillCardAsync("4242424242424242");
+            await customer.PayAsync();
+
+            await customer.ExpectConfirmationAsync("Active", "Thank you, your subscription is active");
+            var paidOrder = new Uri(customer.Page.Url).Query;
+            Assert.DoesNotContain(firstOrder, paidOrder, StringComparison.OrdinalIgnoreCase);
+            Assert.Matches("order=[0-9a-f-]{36}", paidOrder);
         });
     }
 
@@ -100,6 +140,13 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
                 await Expect(customer.Page.GetByTestId("payment-type")).ToHaveTextAsync("Pay by Direct Debit (UK bank account).");
                 await customer.ContinueToPaymentAsync(email);
                 await Expect(customer.Element.Locator("#bacs-mandate")).ToContainTextAsync("Acme Books");
+                // Email, name and address were given on Recur's form: the Payment Element asks only for the bank account.
+                await Expect(customer.Element.GetByLabel("Sort code")).ToBeVisibleAsync();
+                foreach (var askedAlready in new[] { "Email", "Full name", "Address line 1", "Town or city", "Postcode", "Country" })
+                {
+                    await Expect(customer.Element.GetByLabel(askedAlready, new() { Exact = true })).ToHaveCountAsync(0);
+                }
+                await Expect(customer.Page.GetByLabel("Country").Locator("option")).ToHaveTextAsync(["United Kingdom"]);
                 await customer.FillBacsAsync("108800", "00012345");
                 await customer.ScreenshotAsync("checkout-bacs-filled.png");
                 await customer.PayAsync();

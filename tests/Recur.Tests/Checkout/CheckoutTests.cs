@@ -31,6 +31,57 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     }
 
     [Fact]
+    public async Task The_country_is_chosen_from_a_list_with_the_united_kingdom_first_and_chosen()
+    {
+        var tenant = await factory.SellingTenantAsync();
+        using var customer = factory.NewBrowser();
+
+        var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
+
+        var options = CountryOptions(open.Page.Html);
+        Assert.Equal(("GB", "United Kingdom", true), options[0]);
+        Assert.Contains(("US", "United States", false), options);
+        Assert.Contains(("IE", "Ireland", false), options);
+        Assert.Single(options, o => o.Selected);
+        Assert.DoesNotContain("two letters", open.Page.Text);
+    }
+
+    [Fact]
+    public async Task A_direct_debit_offer_offers_only_a_uk_billing_address()
+    {
+        var tenant = await factory.SellingTenantAsync(CheckoutFlows.BacsOffer("WhenMandateCreated"));
+        using var customer = factory.NewBrowser();
+
+        var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
+
+        Assert.Equal([("GB", "United Kingdom", true)], CountryOptions(open.Page.Html));
+        Assert.Contains("Direct Debit is for UK bank accounts", open.Page.Text);
+    }
+
+    [Fact]
+    public async Task The_confirmation_page_shows_the_test_mode_badge_but_not_the_test_cards()
+    {
+        await factory.RequireSandboxAsync();
+        var tenant = await factory.SellingTenantAsync();
+
+        var (complete, _, _) = await factory.BuyWithCardAsync(tenant);
+
+        Assert.Equal("Active", complete.State());
+        Assert.Equal("TEST MODE — no real money moved.", complete.TestId("test-mode"));
+        Assert.DoesNotContain("4242", complete.Text);
+        Assert.DoesNotContain("10-88-00", complete.Text);
+        Assert.DoesNotContain("data-testid=\"test-details\"", complete.Html);
+    }
+
+    private static List<(string Code, string Name, bool Selected)> CountryOptions(string html)
+    {
+        var select = System.Text.RegularExpressions.Regex.Match(html, @"<select id=""country""[^>]*>(?<options>.*?)</select>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(select.Success, "The checkout page has no country select.");
+        return [.. System.Text.RegularExpressions.Regex.Matches(select.Groups["options"].Value, @"<option value=""(?<code>[A-Z]{2})""(?<selected> selected=""selected"")?>(?<name>[^<]+)</option>")
+            .Select(m => (m.Groups["code"].Value, m.Groups["name"].Value, m.Groups["selected"].Success))];
+    }
+
+    [Fact]
     public async Task A_card_offer_checkout_makes_an_active_subscription_on_the_connected_account()
     {
         await factory.RequireSandboxAsync();

@@ -28,6 +28,23 @@ public sealed class IndexModel(CheckoutOrders orders, StripeClients clients, App
 
     public static string CookieName(Guid offerId) => $"recur_order_{offerId:N}";
 
+    /// <summary>The billing countries the page offers: the United Kingdom first, then the countries Stripe's Payment
+    /// Element lists for cards. Direct Debit (BACS) is for UK bank accounts, so a BACS-only offer lists only the UK.</summary>
+    public static IReadOnlyList<(string Code, string Name)> CountriesFor(bool bacsOnly) => bacsOnly ? [Countries[0]] : Countries;
+
+    private static readonly (string Code, string Name)[] Countries =
+    [
+        ("GB", "United Kingdom"),
+        ("AU", "Australia"), ("AT", "Austria"), ("BE", "Belgium"), ("BR", "Brazil"), ("BG", "Bulgaria"), ("CA", "Canada"),
+        ("HR", "Croatia"), ("CY", "Cyprus"), ("CZ", "Czechia"), ("DK", "Denmark"), ("EE", "Estonia"), ("FI", "Finland"),
+        ("FR", "France"), ("DE", "Germany"), ("GI", "Gibraltar"), ("GR", "Greece"), ("GG", "Guernsey"), ("HK", "Hong Kong"),
+        ("HU", "Hungary"), ("IN", "India"), ("IE", "Ireland"), ("IM", "Isle of Man"), ("IT", "Italy"), ("JP", "Japan"),
+        ("JE", "Jersey"), ("LV", "Latvia"), ("LT", "Lithuania"), ("LU", "Luxembourg"), ("MT", "Malta"), ("MX", "Mexico"),
+        ("NL", "Netherlands"), ("NZ", "New Zealand"), ("NO", "Norway"), ("PL", "Poland"), ("PT", "Portugal"),
+        ("RO", "Romania"), ("SG", "Singapore"), ("SK", "Slovakia"), ("SI", "Slovenia"), ("ZA", "South Africa"),
+        ("ES", "Spain"), ("SE", "Sweden"), ("CH", "Switzerland"), ("AE", "United Arab Emirates"), ("US", "United States"),
+    ];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var checkout = await orders.FindOfferAsync(Offer, cancellationToken);
