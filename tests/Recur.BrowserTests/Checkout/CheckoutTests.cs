@@ -207,8 +207,17 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await page.GetByLabel("Offer name").FillAsync("Monthly");
             await page.GetByLabel("Price").FillAsync("9.99");
             await Expect(page.GetByLabel("Stripe Card")).ToBeCheckedAsync();
+            // The BACS activation choice shows only while BACS is ticked.
+            var activation = page.GetByTestId("bacs-activation");
+            await Expect(activation).ToBeHiddenAsync();
+            await page.GetByLabel("Stripe BACS Direct Debit").CheckAsync();
+            await Expect(activation).ToBeVisibleAsync();
+            await Expect(activation.GetByText("Only used when")).ToBeHiddenAsync();
+            await page.GetByLabel("Stripe BACS Direct Debit").UncheckAsync();
+            await Expect(activation).ToBeHiddenAsync();
             await merchant.ClickButtonAsync("Save offer");
             await Expect(page.GetByTestId("saved")).ToHaveTextAsync("Offer saved.");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Offer: Monthly");
             await Expect(page.GetByTestId("offer-status")).ToHaveTextAsync("Draft");
 
             await merchant.ClickButtonAsync("Publish");

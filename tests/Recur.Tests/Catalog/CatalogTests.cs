@@ -25,6 +25,22 @@ public sealed class CatalogTests(RecurFactory factory) : IClassFixture<RecurFact
     }
 
     [Fact]
+    public async Task The_offer_page_is_headed_with_the_offer_name_and_without_script_shows_the_bacs_choice_with_a_hint()
+    {
+        var (browser, _) = await factory.SignUpTenantAsync();
+        var productId = await browser.CreateProductAsync("Book club");
+        var offerId = await browser.CreateOfferAsync(productId, CatalogFlows.MonthlyCardOffer("Monthly"));
+
+        var offer = await browser.OfferPageAsync(offerId);
+
+        Assert.Contains("<h1>Offer: Monthly</h1>", offer.Html);
+        Assert.Contains("BACS subscriptions become active Only used when Stripe BACS Direct Debit is selected.", offer.Text);
+        Assert.Contains("empty renews until cancelled", offer.Text);
+        Assert.DoesNotContain("canceled", offer.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<div class=\"actions\"><button type=\"submit\">Save offer</button> <a href=\"/admin/catalog\">Back to catalog</a></div>", offer.Html);
+    }
+
+    [Fact]
     public async Task A_bacs_offer_priced_in_euros_is_refused_with_a_clear_message()
     {
         var (browser, _) = await factory.SignUpTenantAsync();

@@ -118,7 +118,7 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
 
         var resumed = await tenant.Admin.ActAsync(canceling, "Resume");
 
-        Assert.Equal("Renews until canceled", resumed.TestId("cancellation"));
+        Assert.Equal("Renews until cancelled", resumed.TestId("cancellation"));
         Assert.False((await StripeSubscriptionAsync(checkout.StripeAccount)).CancelAtPeriodEnd);
     }
 
