@@ -170,12 +170,15 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await admin.ClickButtonAsync("Advance the test clock");
 
             await Expect(admin.Page.GetByTestId("action-message")).ToContainTextAsync("The test clock moved forward");
+            await Expect(admin.Page.GetByLabel("Advance by")).ToHaveValueAsync("1w");
+            await Expect(admin.Page.GetByTestId("test-clock-time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$"));
             await Expect(status).ToHaveTextAsync("Active");
             await Expect(admin.Page.GetByTestId("stripe-status")).ToHaveTextAsync("active");
             await Expect(admin.Page.GetByTestId("mandate")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^active "));
             var invoices = admin.Page.GetByTestId("invoices");
             await Expect(invoices.Locator("tbody tr[data-status='paid']")).ToHaveCountAsync(1);
             await Expect(invoices.Locator("tbody tr[data-status='paid']")).ToContainTextAsync("£9.99");
+            await Expect(invoices.Locator("tbody tr[data-status='paid']").GetByTestId("invoice-status")).ToHaveTextAsync("Paid (first invoice)");
             await admin.Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("admin-subscription-detail.png"), FullPage = true });
         });
     }

@@ -79,7 +79,29 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
         Assert.NotEqual(before.TestId("current-period"), after.TestId("current-period"));
         Assert.Equal(before.TestId("current-period")!.Split(" → ")[1], after.TestId("current-period")!.Split(" → ")[0]);
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(after.Html, "data-status=\"paid\"").Count);
-        Assert.Contains("subscription_cycle", after.Text);
+        Assert.Contains("Paid (renewal)", after.Text);
+        Assert.Contains("Paid (first invoice)", after.Text);
+        Assert.DoesNotContain("subscription_cycle", after.Text);
+        Assert.DoesNotContain("subscription_create", after.Text);
+    }
+
+    [Fact]
+    public async Task Simulate_time_shows_the_test_clock_time_and_keeps_the_chosen_step_after_advancing()
+    {
+        await factory.RequireSandboxAsync();
+        var tenant = await factory.SellingTenantAsync();
+        var (_, _, email) = await factory.BuyWithCardAsync(tenant);
+        var before = await tenant.Admin.SubscriptionPageAsync(email);
+        var clockBefore = DateTimeOffset.ParseExact(before.TestId("test-clock-time")!, "yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+
+        var after = await tenant.Admin.AdvanceClockAsync(before, "3d");
+
+        var clockAfter = DateTimeOffset.ParseExact(after.TestId("test-clock-time")!, "yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.Equal(TimeSpan.FromDays(3), clockAfter - clockBefore);
+        Assert.Contains("<option value=\"3d\" selected=\"selected\">3 days</option>", after.Html);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(after.Html, "selected=\"selected\">"));
+        var reloaded = await tenant.Admin.GetAsync(after.Url.PathAndQuery);
+        Assert.DoesNotContain("selected=\"selected\">", reloaded.Html);
     }
 
     [Fact]

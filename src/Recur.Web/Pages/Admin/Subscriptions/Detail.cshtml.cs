@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
+using Recur.Web.Stripe;
 using Recur.Web.Subscriptions;
 
 namespace Recur.Web.Pages.Admin.Subscriptions;
 
 /// <summary>One subscription: its state, payments and the admin's actions.</summary>
-public sealed class DetailModel(AppDbContext db, SubscriptionActions actions) : PageModel
+public sealed partial class DetailModel(AppDbContext db, SubscriptionActions actions, StripeClients clients, ILogger<DetailModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -17,6 +18,14 @@ public sealed class DetailModel(AppDbContext db, SubscriptionActions actions) : 
 
     [TempData]
     public bool MessageIsError { get; set; }
+
+    /// <summary>The "Advance by" step last used, so the select keeps it after the redirect.</summary>
+    [TempData]
+    public string? AdvancedBy { get; set; }
+
+    /// <summary>The customer's test clock time as Stripe says it, in the Test environment; null when there is no clock or
+    /// Stripe did not answer.</summary>
+    public DateTimeOffset? TestClockTime { get; private set; }
 
     public SubscriptionView View { get; private set; } = null!;
     public IReadOnlyList<Payment> Payments { get; private set; } = [];
@@ -28,6 +37,7 @@ public sealed class DetailModel(AppDbContext db, SubscriptionActions actions) : 
             return NotFound();
         }
         Payments = await db.Payments.Where(p => p.SubscriptionId == Id).OrderByDescending(p => p.CreatedAt).ToListAsync(cancellationToken);
+        TestClockTime = await ReadTestClockAsync(cancellationToken);
         return Page();
     }
 
@@ -50,6 +60,7 @@ public sealed class DetailModel(AppDbContext db, SubscriptionActions actions) : 
             return NotFound();
         }
         var chosen = TimeStep.All.FirstOrDefault(s => s.Code == step);
+        AdvancedBy = chosen?.Code;
         var outcome = chosen is null
             ? ActionOutcome.Refused("Choose how far to move the test clock.")
             : await actions.AdvanceClockAsync(View.Customer, chosen, cancellationToken);
@@ -71,6 +82,60 @@ public sealed class DetailModel(AppDbContext db, SubscriptionActions actions) : 
         MessageIsError = outcome.IsError;
         return Redirect($"/admin/subscriptions/{Id}");
     }
+
+    /// <summary>An invoice's status in words, with why Stripe made it (its <c>billing_reason</c>): "Paid (first
+    /// invoice)" rather than "paid (subscription_create)".</summary>
+    public static string InvoiceStatusText(InvoiceStatus status, string? billingReason)
+    {
+        var text = status switch
+        {
+            InvoiceStatus.Draft => "Draft",
+            InvoiceStatus.Open => "Open",
+            InvoiceStatus.Paid => "Paid",
+            InvoiceStatus.Uncollectible => "Uncollectible",
+            InvoiceStatus.Void => "Void",
+            _ => status.ToString(),
+        };
+        var reason = billingReason switch
+        {
+            null or "" => null,
+            "subscription_create" => "first invoice",
+            "subscription_cycle" => "renewal",
+            "subscription_update" => "plan change",
+            "subscription_threshold" => "usage threshold",
+            "subscription" => "subscription",
+            "manual" => "created by hand",
+            "upcoming" => "upcoming",
+            "automatic_pending_invoice_item_invoice" => "pending invoice items",
+            "quote_accept" => "accepted quote",
+            _ => billingReason.Replace('_', ' '),
+        };
+        return reason is null ? text : $"{text} ({reason})";
+    }
+
+    private async Task<DateTimeOffset?> ReadTestClockAsync(CancellationToken cancellationToken)
+    {
+        var customer = View.Customer;
+        if (View.Subscription.Environment != StripeEnvironment.Test || customer.TestClockId is null)
+        {
+            return null;
+        }
+        try
+        {
+            var stripe = (await clients.GetAsync(StripeEnvironment.Test, cancellationToken)).Client.V1;
+            var clock = await stripe.TestHelpers.TestClocks.GetAsync(customer.TestClockId, null,
+                new global::Stripe.RequestOptions { StripeAccount = customer.StripeAccountId }, cancellationToken);
+            return new DateTimeOffset(DateTime.SpecifyKind(clock.FrozenTime, DateTimeKind.Utc));
+        }
+        catch (global::Stripe.StripeException exception)
+        {
+            LogClockUnreadable(logger, customer.Id, exception.StripeError?.Code);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the test clock of customer {CustomerId}: {Code}")]
+    private static partial void LogClockUnreadable(ILogger logger, Guid customerId, string? code);
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
