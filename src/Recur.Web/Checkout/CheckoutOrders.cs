@@ -52,6 +52,10 @@ public sealed partial class CheckoutOrders(
 {
     private static readonly SemaphoreSlim[] OrderLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
+    /// <summary>The in-process lock an order is placed under; <see cref="Subscriptions.CustomerEvents"/> takes it too,
+    /// so the <c>customer.created</c> event of a customer this order is making waits for the order's own row.</summary>
+    public static SemaphoreSlim LockFor(Guid orderId) => OrderLocks[(orderId.GetHashCode() & int.MaxValue) % OrderLocks.Length];
+
     public async Task<CheckoutOffer?> FindOfferAsync(string key, CancellationToken cancellationToken)
     {
         var offers = db.Offers.IgnoreQueryFilters().Where(o => o.IsPublished);
@@ -88,8 +92,7 @@ public sealed partial class CheckoutOrders(
             return CheckoutResult.Problem(503, "Payments are not available.", $"{checkout.Tenant.Name} cannot take payments for this offer right now. Please try again later.");
         }
 
-        var lockId = request.OrderId ?? Guid.NewGuid();
-        var orderLock = OrderLocks[(lockId.GetHashCode() & int.MaxValue) % OrderLocks.Length];
+        var orderLock = LockFor(request.OrderId ?? Guid.NewGuid());
         await orderLock.WaitAsync(cancellationToken);
         try
         {

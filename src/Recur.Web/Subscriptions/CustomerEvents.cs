@@ -1,5 +1,6 @@
 using global::Stripe;
 using Microsoft.EntityFrameworkCore;
+using Recur.Web.Checkout;
 using Recur.Web.Data;
 using Recur.Web.Webhooks;
 using Customer = Recur.Web.Subscriptions.Customer;
@@ -29,6 +30,27 @@ public sealed partial class CustomerEvents(AppDbContext db, ILogger<CustomerEven
         {
             return;
         }
+        // A customer a checkout is making: wait until that checkout has added its own row (in this process), so the
+        // two do not both add one. Across processes the unique index decides, and the loser tries again.
+        var orderLock = stripeCustomer.Metadata?.GetValueOrDefault("recur_order_id") is { } order && Guid.TryParse(order, out var orderId)
+            ? CheckoutOrders.LockFor(orderId)
+            : null;
+        if (orderLock is not null)
+        {
+            await orderLock.WaitAsync(cancellationToken);
+        }
+        try
+        {
+            await ApplyAsync(row, account, stripeCustomer, cancellationToken);
+        }
+        finally
+        {
+            orderLock?.Release();
+        }
+    }
+
+    private async Task ApplyAsync(StripeEvent row, string account, StripeCustomer stripeCustomer, CancellationToken cancellationToken)
+    {
         var tenantIds = await db.StripeConnections.IgnoreQueryFilters()
             .Where(c => c.AccountId == account && c.Environment == row.Environment && c.DisconnectedAt == null)
             .Select(c => c.TenantId)
@@ -53,8 +75,6 @@ public sealed partial class CustomerEvents(AppDbContext db, ILogger<CustomerEven
                 customer.MarkDeleted(row.CreatedAt);
             }
         }
-        // A checkout may add the same customer at the same moment: the unique index refuses one of the two, and
-        // the event is retried by the inbox and then finds the row.
         await db.SaveChangesAsync(cancellationToken);
     }
 
