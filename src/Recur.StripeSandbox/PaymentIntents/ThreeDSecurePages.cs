@@ -65,7 +65,7 @@ public static class ThreeDSecurePages
             <button type="submit" name="action" value="fail">Fail authentication</button>
             </div>
             </form>
-            """;
+            """ + InFrame;
         return SandboxHtml.Result("3D Secure authentication", intent.Livemode, body);
     }
 
@@ -115,14 +115,37 @@ public static class ThreeDSecurePages
             $$"""
             <p>{{SandboxHtml.Encode(message)}} You can close this window.</p>
             <script>if (window.parent !== window) { window.parent.postMessage({ type: 'stripe-sandbox-3ds-done' }, '*'); }</script>
-            """);
+            """ + InFrame);
     }
+
+    /// <summary>Inside Stripe.js's modal the page drops its outer margin and grey backdrop and tells the modal its
+    /// height (<c>{ type: 'stripe-sandbox-3ds-size', height }</c>), so the modal fits the challenge rather than
+    /// leaving a blank area under it.</summary>
+    private const string InFrame = """
+
+        <script>
+        (function () {
+          if (window.parent === window) { return; }
+          var main = document.querySelector('main');
+          document.body.style.background = '#fff';
+          main.style.margin = '0';
+          main.style.boxShadow = 'none';
+          main.style.maxWidth = 'none';
+          function tell() {
+            window.parent.postMessage({ type: 'stripe-sandbox-3ds-size', height: Math.ceil(main.getBoundingClientRect().height) }, '*');
+          }
+          tell();
+          window.addEventListener('load', tell);
+          window.addEventListener('resize', tell);
+        })();
+        </script>
+        """;
 
     private static StoredObject? Challenge(SandboxStore store, string token) =>
         store.Find(token) is { Kind: IntentSupport.ChallengeKind } challenge ? challenge : null;
 
     private static IResult Finished() => SandboxHtml.Result("3D Secure authentication", null,
-        "<p>This authentication has already finished, or the link is not valid. You can close this window.</p>",
+        "<p>This authentication has already finished, or the link is not valid. You can close this window.</p>" + InFrame,
         StatusCodes.Status404NotFound);
 
     private static string Title(string? brand) => brand switch

@@ -355,13 +355,14 @@
       box.setAttribute('role', 'dialog');
       box.setAttribute('aria-modal', 'true');
       box.setAttribute('aria-label', '3D Secure authentication');
+      // The modal is as tall as the challenge page says it is (it posts its height), within the viewport.
       box.style.cssText = 'background:#fff;border-radius:8px;box-shadow:0 12px 40px rgba(0,0,0,.3);overflow:hidden;'
-        + 'width:min(500px,100vw);height:min(640px,100vh);';
+        + 'width:min(500px,100vw);max-height:100vh;';
       var frame = document.createElement('iframe');
       frame.name = '__privateStripeChallengeFrame';
       frame.title = '3D Secure authentication';
       frame.setAttribute('frameborder', '0');
-      frame.style.cssText = 'border:none;width:100%;height:100%;display:block;';
+      frame.style.cssText = 'border:none;width:100%;height:min(360px,100vh);max-height:100vh;display:block;';
       frame.src = url;
       box.appendChild(frame);
       overlay.appendChild(box);
@@ -405,9 +406,15 @@
       }
 
       function onMessage(event) {
-        if (event.source === frame.contentWindow) {
-          look();
+        if (event.source !== frame.contentWindow) {
+          return;
         }
+        var data = event.data || {};
+        if (data.type === 'stripe-sandbox-3ds-size') {
+          frame.style.height = 'min(' + Math.max(120, data.height | 0) + 'px,100vh)';
+          return;
+        }
+        look();
       }
 
       window.addEventListener('message', onMessage);

@@ -64,6 +64,20 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await Expect(customer.ChallengeModal).ToBeVisibleAsync();
             var complete = customer.Challenge.GetByRole(AriaRole.Button, new() { Name = "Complete authentication" });
             await Expect(complete).ToBeVisibleAsync();
+            // The modal fits the challenge: no blank area under the buttons.
+            var dialog = customer.ChallengeModal.GetByRole(AriaRole.Dialog);
+            var gap = double.MaxValue;
+            for (var attempt = 0; attempt < 50 && gap > 48; attempt++)
+            {
+                var box = (await dialog.BoundingBoxAsync())!;
+                var button = (await complete.BoundingBoxAsync())!;
+                gap = box.Y + box.Height - (button.Y + button.Height);
+                if (gap > 48)
+                {
+                    await Task.Delay(100, TestContext.Current.CancellationToken);
+                }
+            }
+            Assert.InRange(gap, 0, 48);
             await customer.ScreenshotAsync("checkout-3ds-challenge.png", fullPage: false);
             await complete.ClickAsync();
 
