@@ -24,9 +24,10 @@ public sealed partial class TestClockPool(
     /// <summary>A clock closer than this to Stripe's deletion is skipped: its customer would vanish soon after.</summary>
     public static readonly TimeSpan ExpiryMargin = TimeSpan.FromDays(1);
 
-    /// <summary>A waiting clock stays frozen where it was made; older than this, it would start a new customer's
-    /// subscription noticeably in the past, so it is replaced.</summary>
-    public static readonly TimeSpan MaxIdle = TimeSpan.FromHours(1);
+    /// <summary>A waiting clock stays frozen where it was made, and a customer put on it starts there; older than
+    /// this it is replaced. A day keeps the background cost at a few requests per account per day, at the price of
+    /// a Test subscription that may start up to a day before the checkout (Test only; the clock is what moves).</summary>
+    public static readonly TimeSpan MaxIdle = TimeSpan.FromDays(1);
 
     private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _oneRunAtATime = new(1, 1);

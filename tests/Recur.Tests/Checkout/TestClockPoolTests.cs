@@ -40,15 +40,20 @@ public sealed class TestClockPoolTests(CountingRecurFactory factory) : IClassFix
         Assert.Equal(taken.StripeClockId, (await stripe.V1.Customers.GetAsync(customer.StripeCustomerId, null, onAccount, Cancel)).TestClockId);
     }
 
-    [Fact]
-    public async Task Clocks_about_to_expire_are_never_handed_out_and_are_replaced()
+    [Theory]
+    [InlineData("about to be deleted by Stripe")]
+    [InlineData("frozen too long ago")]
+    public async Task Clocks_about_to_expire_or_frozen_too_long_ago_are_never_handed_out_and_are_replaced(string why)
     {
         await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         await factory.PrepareConnectedAccountsAsync();
         var expiring = await factory.PooledClocksAsync(tenant.AccountId);
         var soon = DateTimeOffset.UtcNow.AddHours(1);
-        await factory.ChangeWaitingClocksAsync(tenant.AccountId, clocks => clocks.ExecuteUpdateAsync(s => s.SetProperty(c => c.DeletesAfter, soon), Cancel));
+        var longAgo = DateTimeOffset.UtcNow - TestClockPool.MaxIdle - TimeSpan.FromMinutes(1);
+        await factory.ChangeWaitingClocksAsync(tenant.AccountId, clocks => why == "frozen too long ago"
+            ? clocks.ExecuteUpdateAsync(s => s.SetProperty(c => c.FrozenTime, longAgo), Cancel)
+            : clocks.ExecuteUpdateAsync(s => s.SetProperty(c => c.DeletesAfter, soon), Cancel));
 
         var (_, checkout, _) = await factory.BuyWithCardAsync(tenant);
         await factory.PrepareConnectedAccountsAsync();

@@ -100,6 +100,8 @@ public sealed class StripeWebhookTests(RecurFactory factory) : IClassFixture<Rec
         var (browser, _) = await factory.SignUpTenantAsync();
         var (card, _) = await browser.ConnectExistingAccountAsync();
         var accountId = card.TestId("account-id")!;
+        // The sandbox's own account.application.authorized (which re-reads the account) must not land after ours.
+        await AppliedAsync("account.application.authorized", accountId);
         var json = Event("account.updated", accountId, livemode: false, RestrictedAccount(accountId));
         var secret = Secret(StripeEnvironment.Test);
 
@@ -155,6 +157,26 @@ public sealed class StripeWebhookTests(RecurFactory factory) : IClassFixture<Rec
             request.Headers.Add("Stripe-Signature", signature);
         }
         return await http.SendAsync(request, Cancel);
+    }
+
+    /// <summary>Waits until an event of the type about the account has arrived from the sandbox and been applied.</summary>
+    private async Task AppliedAsync(string type, string accountId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            await factory.Service<StripeEventProcessor>().RunOnceAsync(Cancel);
+            await using (var scope = factory.Services.CreateAsyncScope())
+            {
+                if (await scope.ServiceProvider.GetRequiredService<AppDbContext>().StripeEvents
+                        .AnyAsync(e => e.Type == type && e.Account == accountId && e.ProcessedAt != null, Cancel))
+                {
+                    return;
+                }
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"No {type} for {accountId} was applied.");
+            await Task.Delay(50, Cancel);
+        }
     }
 
     private static string EventId(string json) => JsonNode.Parse(json)!["id"]!.GetValue<string>();
