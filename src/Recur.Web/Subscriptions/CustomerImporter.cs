@@ -7,10 +7,12 @@ using Customer = Recur.Web.Subscriptions.Customer;
 namespace Recur.Web.Subscriptions;
 
 /// <summary>
-/// Imports the existing customers of every linked connected account once (<c>customers.list</c>, auto-paging), so
-/// that checkout can match returning customers by email in Recur's database. Woken when an account is connected,
-/// and polls for accounts whose import has not finished (a failed import is tried again). Idempotent: a customer
-/// Recur already has (made at checkout, by an event, or a tombstone of a deleted one) is left as it is.
+/// Imports the existing customers of every linked connected account once (<c>customers.list</c>, auto-paging; in
+/// Test also each test clock's customers, which Stripe lists only with their clock), so that checkout can match
+/// returning customers by email in Recur's database. Woken when an account is connected, and polls for accounts
+/// without an import started since they were (last) connected; a failed import is tried again. Idempotent: a
+/// customer Recur already has is updated (unless a newer event said otherwise), never added twice; a tombstone of
+/// a deleted one stays deleted.
 /// </summary>
 public sealed partial class CustomerImporter(
     IServiceScopeFactory scopes,
@@ -120,13 +122,16 @@ public sealed partial class CustomerImporter(
         var platform = await clients.GetAsync(environment, cancellationToken);
         var listed = 0;
         var added = 0;
-        await foreach (var stripeCustomer in platform.Client.V1.Customers.ListAutoPagingAsync(new CustomerListOptions { Limit = 100 },
-                           new RequestOptions { StripeAccount = accountId }, cancellationToken))
+        await foreach (var stripeCustomer in AllCustomersAsync(platform.Client, environment, accountId, cancellationToken))
         {
             listed++;
             // The list was read after the import started: events created before then are older news than this.
             if (known.TryGetValue(stripeCustomer.Id, out var knownId))
             {
+                if (knownId == Guid.Empty)
+                {
+                    continue;
+                }
                 // Known already (checkout, an event, an earlier import): brought up to date unless an event newer
                 // than this import's start says otherwise (e.g. the account was disconnected for a while).
                 var customer = await db.Customers.IgnoreQueryFilters().SingleAsync(c => c.Id == knownId, cancellationToken);
@@ -149,6 +154,31 @@ public sealed partial class CustomerImporter(
         finished.Finish(listed, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         LogImported(logger, accountId, environment, listed, added);
+    }
+
+    /// <summary>Every customer on the account. Stripe leaves customers on a test clock out of the plain list (they are
+    /// listed only with their clock), so in Test each clock's customers are listed too.</summary>
+    private static async IAsyncEnumerable<global::Stripe.Customer> AllCustomersAsync(StripeClient client, StripeEnvironment environment,
+        string accountId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var onAccount = new RequestOptions { StripeAccount = accountId };
+        await foreach (var customer in client.V1.Customers.ListAutoPagingAsync(new CustomerListOptions { Limit = 100 }, onAccount, cancellationToken))
+        {
+            yield return customer;
+        }
+        if (environment != StripeEnvironment.Test)
+        {
+            yield break;
+        }
+        await foreach (var clock in client.V1.TestHelpers.TestClocks.ListAutoPagingAsync(
+                           new global::Stripe.TestHelpers.TestClockListOptions { Limit = 100 }, onAccount, cancellationToken))
+        {
+            await foreach (var customer in client.V1.Customers.ListAutoPagingAsync(new CustomerListOptions { Limit = 100, TestClock = clock.Id },
+                               onAccount, cancellationToken))
+            {
+                yield return customer;
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Customers of {AccountId} ({Environment}) imported: {Listed} listed, {Added} added")]

@@ -40,7 +40,14 @@ public sealed class CustomerSyncTests(CountingRecurFactory factory) : IClassFixt
         await factory.PrepareConnectedAccountsAsync();
         var first = await MakeStripeCustomerAsync(tenant.AccountId, $"first-{Guid.NewGuid():N}@example.com");
         var second = await MakeStripeCustomerAsync(tenant.AccountId, $"Second-{Guid.NewGuid():N}@example.com");
-        await factory.WaitForCustomersAsync(tenant.AccountId, list => list.Count == 2);
+        // One on a test clock of the merchant's own: Stripe lists it only with its clock.
+        var stripe = await factory.PlatformStripeAsync();
+        var onAccount = new RequestOptions { StripeAccount = tenant.AccountId };
+        var clock = await stripe.V1.TestHelpers.TestClocks.CreateAsync(
+            new global::Stripe.TestHelpers.TestClockCreateOptions { FrozenTime = DateTime.UtcNow, Name = "Merchant's own" }, onAccount, Cancel);
+        var onClock = await stripe.V1.Customers.CreateAsync(
+            new CustomerCreateOptions { Email = $"clocked-{Guid.NewGuid():N}@example.com", TestClock = clock.Id }, onAccount, Cancel);
+        await factory.WaitForCustomersAsync(tenant.AccountId, list => list.Count == 3);
         // As if the account had been connected with these customers already there: Recur knows none of them.
         await factory.ForgetCustomerImportAsync(tenant.AccountId, customersToo: true);
         Assert.Empty(await factory.CustomersOnAsync(tenant.AccountId));
@@ -50,9 +57,10 @@ public sealed class CustomerSyncTests(CountingRecurFactory factory) : IClassFixt
 
         var import = await factory.CustomerImportOfAsync(tenant.AccountId);
         Assert.NotNull(import?.FinishedAt);
-        Assert.Equal(2, import.Listed);
+        Assert.Equal(3, import.Listed);
         var customers = await factory.CustomersOnAsync(tenant.AccountId);
-        Assert.Equal(new[] { first.Id, second.Id }.Order(), customers.Select(c => c.StripeCustomerId).Order());
+        Assert.Equal(new[] { first.Id, second.Id, onClock.Id }.Order(), customers.Select(c => c.StripeCustomerId).Order());
+        Assert.Equal(clock.Id, customers.Single(c => c.StripeCustomerId == onClock.Id).TestClockId);
         Assert.Contains(customers, c => c.Email == second.Email.ToLowerInvariant());
 
         Assert.Equal(["POST /v1/subscriptions"], await CheckoutAsync(tenant, second.Email));
