@@ -35,7 +35,8 @@ public sealed class Customer
         StripeCustomerId = stripeCustomerId;
         Email = NormalizeEmail(email);
         Name = name;
-        Address = address;
+        // A copy: EF owns an address per owner, and the order that brought it keeps its own.
+        Address = address is null ? null : address with { };
         TestClockId = testClockId;
         CreatedAt = now;
     }

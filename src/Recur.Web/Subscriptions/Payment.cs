@@ -112,7 +112,8 @@ public sealed class Payment
         PaymentIntentStatus = status ?? PaymentIntentStatus;
         if (error is not null)
         {
-            LastError = error;
+            // A copy: the same error is also kept on the subscription, and EF owns one instance per owner.
+            LastError = error with { };
         }
         else if (status == "succeeded")
         {

@@ -221,7 +221,7 @@ public sealed class Subscription
         LatestPaymentStatus = paymentIntentStatus ?? LatestPaymentStatus;
         if (error is not null && (LastPaymentError is null || error.At >= LastPaymentError.At))
         {
-            LastPaymentError = error;
+            LastPaymentError = error with { };
         }
     }
 

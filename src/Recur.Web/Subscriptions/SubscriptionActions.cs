@@ -47,7 +47,7 @@ public sealed partial class SubscriptionActions(
                 return ActionOutcome.Refused("The subscription has already ended.");
             }
             await stripe.Subscriptions.UpdateAsync(subscription.StripeSubscriptionId, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, account, cancellationToken);
-            return ActionOutcome.Done("The subscription will be canceled at the end of the current period.");
+            return ActionOutcome.Done("The subscription will be cancelled at the end of the current period.");
         }, cancellationToken);
 
     public Task<ActionOutcome> CancelNowAsync(Subscription subscription, CancellationToken cancellationToken) =>
@@ -58,7 +58,7 @@ public sealed partial class SubscriptionActions(
                 return ActionOutcome.Refused("The subscription has already ended.");
             }
             await stripe.Subscriptions.CancelAsync(subscription.StripeSubscriptionId, new SubscriptionCancelOptions(), account, cancellationToken);
-            return ActionOutcome.Done("The subscription is canceled.");
+            return ActionOutcome.Done("The subscription is cancelled.");
         }, cancellationToken);
 
     public Task<ActionOutcome> ResumeAsync(Subscription subscription, CancellationToken cancellationToken) =>

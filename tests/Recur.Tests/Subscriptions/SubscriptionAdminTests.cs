@@ -132,7 +132,7 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
 
         var canceling = await tenant.Admin.ActAsync(detail, "CancelAtPeriodEnd");
 
-        Assert.Equal("The subscription will be canceled at the end of the current period.", canceling.TestId("action-message"));
+        Assert.Equal("The subscription will be cancelled at the end of the current period.", canceling.TestId("action-message"));
         Assert.Equal("Active", canceling.TestId("status"));
         Assert.Equal("Cancels at the end of the current period", canceling.TestId("cancellation"));
         Assert.StartsWith("None (cancels on ", canceling.TestId("next-renewal"));
