@@ -60,7 +60,6 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
     [Fact]
     public async Task A_checkout_by_a_new_customer_in_test_costs_two_stripe_requests_and_a_returning_customer_one()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         await factory.PrepareConnectedAccountsAsync();
 
@@ -79,7 +78,6 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
     [Fact]
     public async Task A_checkout_by_a_new_customer_in_production_costs_two_stripe_requests()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync("production");
         await factory.PrepareConnectedAccountsAsync();
 
@@ -92,7 +90,6 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
     [Fact]
     public async Task With_the_test_clock_pool_empty_a_new_customer_in_test_costs_one_request_more()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         await factory.PrepareConnectedAccountsAsync();
         await factory.ChangeWaitingClocksAsync(tenant.AccountId, clocks => clocks.ExecuteDeleteAsync(Cancel));
@@ -108,7 +105,6 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
     [Fact]
     public async Task Before_the_customer_import_has_finished_checkout_asks_stripe_for_the_email()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         await factory.PrepareConnectedAccountsAsync();
         await factory.ForgetCustomerImportAsync(tenant.AccountId);

@@ -61,7 +61,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task The_confirmation_page_shows_the_test_mode_badge_but_not_the_test_cards()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
 
         var (complete, _, _) = await factory.BuyWithCardAsync(tenant);
@@ -84,7 +83,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_card_offer_checkout_makes_an_active_subscription_on_the_connected_account()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -116,7 +114,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task Webhooks_alone_make_the_subscription_active_in_the_admin_panel()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -135,7 +132,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_card_that_needs_3d_secure_says_so_and_offers_to_continue()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -152,7 +148,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task Submitting_the_same_order_twice_at_once_creates_one_customer_and_one_subscription()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -184,7 +179,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task Refreshing_the_checkout_page_keeps_the_open_order()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var first = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -199,7 +193,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_declined_card_shows_stripes_message_and_trying_again_with_another_card_activates_the_same_subscription()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -230,7 +223,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task Starting_again_after_a_failure_makes_a_fresh_order()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -248,7 +240,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     {
         var values = CatalogFlows.MonthlyCardOffer("Card or Direct Debit");
         values["Form.PayByBacs"] = "true";
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(values);
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -271,7 +262,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_bacs_offer_active_when_the_mandate_is_created_is_active_while_the_first_payment_processes()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(CheckoutFlows.BacsOffer("WhenMandateCreated"));
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -293,7 +283,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_bacs_offer_active_when_the_first_payment_is_confirmed_stays_processing_until_the_payment_settles()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(CheckoutFlows.BacsOffer("WhenFirstPaymentConfirmed"));
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -318,7 +307,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     [Fact]
     public async Task A_direct_debit_the_bank_refuses_shows_the_failure_and_the_mandate_inactive()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(CheckoutFlows.BacsOffer("WhenMandateCreated"));
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -418,7 +406,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     {
         var values = CatalogFlows.MonthlyCardOffer("Trial");
         values["Form.TrialDays"] = "14";
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(values);
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -445,7 +432,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
         var values = CatalogFlows.MonthlyCardOffer("With joining fee");
         values["Form.Billing"] = "JoiningFeeAndRecurring";
         values["Form.JoiningFee"] = "25";
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(values);
 
         var (complete, _, email) = await factory.BuyWithCardAsync(tenant);
@@ -461,7 +447,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
     {
         var values = CatalogFlows.MonthlyCardOffer("Three months");
         values["Form.FixedTermPeriods"] = "3";
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(values);
 
         var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
@@ -479,7 +464,6 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
         var values = CatalogFlows.MonthlyCardOffer("Gift box");
         values["Form.Billing"] = "OneOff";
         values["Form.Amount"] = "40";
-        await factory.RequireSandboxAsync("/v1/test_helpers/test_clocks", "/v1/payment_intents");
         var tenant = await factory.SellingTenantAsync(values);
 
         var (complete, checkout, _) = await factory.BuyWithCardAsync(tenant);

@@ -13,7 +13,6 @@ public sealed class TestClockPoolTests(CountingRecurFactory factory) : IClassFix
     [Fact]
     public async Task Connecting_makes_ready_clocks_a_checkout_takes_one_and_the_pool_is_topped_up_again()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         await factory.PrepareConnectedAccountsAsync();
         var stripe = await factory.PlatformStripeAsync();
@@ -45,7 +44,6 @@ public sealed class TestClockPoolTests(CountingRecurFactory factory) : IClassFix
     [InlineData("frozen too long ago")]
     public async Task Clocks_about_to_expire_or_frozen_too_long_ago_are_never_handed_out_and_are_replaced(string why)
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         await factory.PrepareConnectedAccountsAsync();
         var expiring = await factory.PooledClocksAsync(tenant.AccountId);

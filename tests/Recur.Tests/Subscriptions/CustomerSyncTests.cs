@@ -14,7 +14,6 @@ public sealed class CustomerSyncTests(CountingRecurFactory factory) : IClassFixt
     [Fact]
     public async Task A_customer_made_in_the_merchants_stripe_is_matched_by_email_at_checkout_without_a_second_stripe_customer()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         await factory.PrepareConnectedAccountsAsync();
         var email = $"Dashboard-{Guid.NewGuid():N}@Example.com";
@@ -35,7 +34,6 @@ public sealed class CustomerSyncTests(CountingRecurFactory factory) : IClassFixt
     [Fact]
     public async Task Customers_the_account_already_had_are_imported_once_and_then_matched_at_checkout()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         await factory.PrepareConnectedAccountsAsync();
         var first = await MakeStripeCustomerAsync(tenant.AccountId, $"first-{Guid.NewGuid():N}@example.com");
@@ -69,7 +67,6 @@ public sealed class CustomerSyncTests(CountingRecurFactory factory) : IClassFixt
     [Fact]
     public async Task A_customer_deleted_in_stripe_is_not_matched_and_an_email_changed_in_stripe_is()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         await factory.PrepareConnectedAccountsAsync();
         var stripe = await factory.PlatformStripeAsync();

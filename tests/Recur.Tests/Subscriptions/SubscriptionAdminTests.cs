@@ -23,7 +23,6 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     [Fact]
     public async Task The_subscription_and_its_customer_are_listed_with_status_payment_method_and_next_renewal()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
 
@@ -45,7 +44,6 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     [Fact]
     public async Task The_customer_page_shows_the_billing_details_the_test_clock_and_moves_time_for_its_subscriptions()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
         var subscription = await tenant.Admin.SubscriptionPageAsync(email);
@@ -67,7 +65,6 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     [Fact]
     public async Task Advancing_the_test_clock_a_month_renews_the_subscription_with_a_new_period_and_a_paid_invoice()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
         var before = await tenant.Admin.SubscriptionPageAsync(email);
@@ -88,7 +85,6 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     [Fact]
     public async Task Simulate_time_shows_the_test_clock_time_and_keeps_the_chosen_step_after_advancing()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
         var before = await tenant.Admin.SubscriptionPageAsync(email);
@@ -107,7 +103,6 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     [Fact]
     public async Task A_renewal_that_fails_shows_past_due_with_stripes_decline()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
         await SwitchToFailingCardAsync(checkout.StripeAccount);
@@ -125,7 +120,6 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     [Fact]
     public async Task Cancel_at_period_end_keeps_the_subscription_until_then_and_resume_undoes_it()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
         var detail = await tenant.Admin.SubscriptionPageAsync(email);
@@ -147,7 +141,6 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     [Fact]
     public async Task A_subscription_set_to_cancel_at_period_end_ends_when_the_clock_passes_the_period()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
         var canceling = await tenant.Admin.ActAsync(await tenant.Admin.SubscriptionPageAsync(email), "CancelAtPeriodEnd");
@@ -161,7 +154,6 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     [Fact]
     public async Task Cancel_now_ends_the_subscription_at_once()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
 
@@ -176,7 +168,6 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     [Fact]
     public async Task Another_tenant_cannot_see_the_subscription()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
         var detail = await tenant.Admin.SubscriptionPageAsync(email);

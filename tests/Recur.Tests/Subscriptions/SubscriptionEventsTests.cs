@@ -15,7 +15,6 @@ public sealed class SubscriptionEventsTests(RecurFactory factory) : IClassFixtur
     [Fact]
     public async Task A_late_subscription_updated_event_saying_active_does_not_revive_a_canceled_subscription()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync();
         var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
         var canceled = await tenant.Admin.ActAsync(await tenant.Admin.SubscriptionPageAsync(email), "CancelNow");
@@ -39,7 +38,6 @@ public sealed class SubscriptionEventsTests(RecurFactory factory) : IClassFixtur
     [Fact]
     public async Task A_mandate_updated_event_makes_the_mandate_inactive_and_an_older_one_changes_nothing()
     {
-        await factory.RequireSandboxAsync();
         var tenant = await factory.SellingTenantAsync(CheckoutFlows.BacsOffer("WhenMandateCreated"));
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
