@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Recur.StripeSandbox.AccountLinks;
 using Recur.StripeSandbox.Accounts;
 using Recur.StripeSandbox.Customers;
@@ -61,8 +62,10 @@ public static class SandboxServer
             return next(context);
         });
         app.UseExceptionHandler(error => error.Run(context =>
-            StripeErrors.Create(StatusCodes.Status500InternalServerError, "api_error",
-                "An unknown error occurred on the sandbox's side.").ExecuteAsync(context)));
+            (context.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad
+                ? StripeErrors.Create(bad.StatusCode, "invalid_request_error", bad.Message)
+                : StripeErrors.Create(StatusCodes.Status500InternalServerError, "api_error",
+                    "An unknown error occurred on the sandbox's side.")).ExecuteAsync(context)));
         app.UseStripeApiAuthentication();
         app.UseStripeIdempotency();
 

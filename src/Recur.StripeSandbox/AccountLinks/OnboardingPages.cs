@@ -61,7 +61,7 @@ public static class OnboardingPages
     {
         NoStore(http);
         var posted = http.Request.HasFormContentType
-            ? await http.Request.ReadFormAsync(http.RequestAborted)
+            ? await http.Request.ReadStripeFormAsync(http.RequestAborted)
             : FormCollection.Empty;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         StoredObject session;

@@ -82,7 +82,7 @@ public static class DashboardPages
             return NotFound(accountId);
         }
 
-        var form = http.HasFormContentType ? await http.ReadFormAsync(cancellationToken) : null;
+        var form = http.HasFormContentType ? await http.ReadStripeFormAsync(cancellationToken) : null;
         var clientId = form?["client_id"].ToString();
         var platform = OAuthConnections.PlatformOf(clientId);
         if (platform is null || !oauth.Disconnect(account.Id, platform))

@@ -44,7 +44,7 @@ public sealed class StripeRequest
         var pairs = context.Request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))).ToList();
         if (context.Request.HasFormContentType)
         {
-            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            var form = await context.Request.ReadStripeFormAsync(context.RequestAborted);
             pairs.AddRange(form.SelectMany(f => f.Value.Select(v => KeyValuePair.Create(f.Key, v ?? ""))));
         }
 

@@ -374,7 +374,7 @@ public static class OAuthApi
         var parameters = http.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         if (http.HasFormContentType)
         {
-            var form = await http.ReadFormAsync(cancellationToken);
+            var form = await http.ReadStripeFormAsync(cancellationToken);
             foreach (var (name, value) in form)
             {
                 parameters[name] = value.ToString();

@@ -72,7 +72,7 @@ public static class ThreeDSecurePages
     private static async Task<IResult> DecideAsync(string token, HttpContext http, SandboxStore store,
         PaymentIntentFlow payments, SetupIntentFlow setups)
     {
-        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        var form = http.Request.HasFormContentType ? await http.Request.ReadStripeFormAsync(http.RequestAborted) : null;
         var action = form?["action"].FirstOrDefault();
         if (action is not ("complete" or "fail"))
         {
