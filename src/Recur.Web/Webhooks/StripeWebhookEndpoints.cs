@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
 using Recur.Web.Stripe;
@@ -62,8 +64,14 @@ public static partial class StripeWebhookEndpoints
         Event stripeEvent;
         try
         {
+            var utcNow = time.GetUtcNow().ToUnixTimeSeconds();
+            EventUtility.ValidateSignature(json, signature, secret, EventUtility.DefaultTimeTolerance, utcNow);
+            if (!IsEventShaped(json))
+            {
+                throw new ArgumentException("The payload is not a Stripe event.", nameof(json));
+            }
             stripeEvent = EventUtility.ConstructEvent(json, signature, secret,
-                tolerance: EventUtility.DefaultTimeTolerance, utcNow: time.GetUtcNow().ToUnixTimeSeconds());
+                tolerance: EventUtility.DefaultTimeTolerance, utcNow: utcNow);
         }
         catch (StripeException exception)
         {
@@ -71,7 +79,7 @@ public static partial class StripeWebhookEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
                 title: "Invalid Stripe event.", detail: exception.Message);
         }
-        catch (Exception exception) when (exception is ArgumentException or Newtonsoft.Json.JsonException)
+        catch (Exception exception) when (exception is ArgumentException or JsonException or Newtonsoft.Json.JsonException)
         {
             LogRejected(logger, environment, "payload");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
@@ -111,6 +119,28 @@ public static partial class StripeWebhookEndpoints
         LogStored(logger, stripeEvent.Id, stripeEvent.Type, environment);
         processor.Wake();
         return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// Whether a signed body has the fields every Stripe event has, so that parsing it cannot fail half-way (Stripe.net
+    /// throws a NullReferenceException for an event without <c>api_version</c>) and its id fits the events table.
+    /// </summary>
+    private static bool IsEventShaped(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) is JsonObject e
+                && e["id"] is JsonValue id && id.TryGetValue<string>(out var text) && text.Length is > 0 and <= 255
+                && e["type"] is JsonValue type && type.TryGetValue<string>(out _)
+                && e["api_version"] is JsonValue version && version.TryGetValue<string>(out _)
+                && e["created"] is JsonValue created && created.TryGetValue<long>(out _)
+                && e["livemode"] is JsonValue livemode && livemode.TryGetValue<bool>(out _)
+                && e["data"] is JsonObject { } data && data["object"] is JsonObject;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe event refused on the {Environment} endpoint: {Reason}")]
