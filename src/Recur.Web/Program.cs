@@ -3,6 +3,7 @@ using Recur.Web.Checkout;
 using Recur.Web.Data;
 using Recur.Web.Health;
 using Recur.Web.Integrations;
+using Recur.Web.Pages;
 using Recur.Web.Stripe;
 using Recur.Web.Subscriptions;
 using Recur.Web.Tenants;
@@ -23,6 +24,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddRazorPages(options =>
 {
     options.Conventions.AuthorizeFolder("/Admin", TenantClaims.AdminPolicy);
+    options.Conventions.ConfigureFilter(new UnknownPageHandler());
 });
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 
