@@ -326,6 +326,37 @@ public sealed class MalformedInputTests(SandboxFixture sandbox) : IClassFixture<
     }
 
     [Theory]
+    [InlineData("GET", "/connect/onboarding/garbage", "")]
+    [InlineData("POST", "/connect/onboarding/garbage", "business_type[0]=x")]
+    [InlineData("GET", "/3ds/garbage", "")]
+    [InlineData("POST", "/3ds/garbage", "action=complete")]
+    [InlineData("POST", "/3ds/garbage", "action[0]=x")]
+    [InlineData("GET", "/express/garbage", "")]
+    [InlineData("GET", "/invoices/garbage", "")]
+    [InlineData("GET", "/bacs/mandates/garbage", "")]
+    [InlineData("GET", "/dashboard/acct_nope", "")]
+    [InlineData("POST", "/dashboard/acct_nope/disconnect", "client_id=ca_nope")]
+    [InlineData("GET", "/oauth/authorize", "")]
+    [InlineData("GET", "/oauth/authorize?client_id=garbage&response_type=code&scope=read_write&redirect_uri=not%20a%20url", "")]
+    [InlineData("GET", "/oauth/authorize?client_id[0]=x&state[a]=b", "")]
+    [InlineData("POST", "/oauth/authorize", "decision=allow")]
+    [InlineData("POST", "/oauth/authorize", "decision[0]=x&client_id[a]=y")]
+    [InlineData("POST", "/oauth/deauthorize", "client_id=garbage&stripe_user_id=acct_nope")]
+    [InlineData("POST", "/oauth/deauthorize", "")]
+    [InlineData("GET", "/v3/controller?key=garbage", "")]
+    [InlineData("GET", "/v3/elements/payment?clientSecret=garbage", "")]
+    public async Task Hosted_pages_with_unknown_tokens_or_garbage_never_answer_a_500(string method, string path, string body)
+    {
+        var platform = sandbox.NewPlatform();
+        using var request = Request(platform, method, path, body);
+
+        using var response = await Http.SendAsync(request, Ct);
+
+        var status = (int)response.StatusCode;
+        Assert.True(status < 500, $"{status}: {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    [Theory]
     [InlineData("text/plain", "garbage")]
     [InlineData("application/json", "{\"email\":")]
     [InlineData("multipart/form-data; boundary=x", "garbage")]

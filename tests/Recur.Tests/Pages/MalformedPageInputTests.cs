@@ -95,6 +95,31 @@ public sealed class MalformedPageInputTests(RecurFactory factory) : IClassFixtur
         Assert.True(page.Status == HttpStatusCode.OK, $"{(int)page.Status}: {page.Text}");
     }
 
+    [Theory]
+    [InlineData("/integrations/stripe/oauth/callback")]
+    [InlineData("/integrations/stripe/oauth/callback?code=ac_nope&state=garbage")]
+    [InlineData("/integrations/stripe/oauth/callback?code[0]=x&state[a]=y")]
+    [InlineData("/integrations/stripe/oauth/callback?error=access_denied&error_description=%00%FF")]
+    [InlineData("/integrations/stripe/onboarding/return?environment=mars")]
+    [InlineData("/integrations/stripe/onboarding/return")]
+    [InlineData("/integrations/stripe/onboarding/refresh?environment=mars")]
+    [InlineData("/integrations/stripe/onboarding/refresh?environment=test")]
+    [InlineData("/api/integrations/stripe/connections/not-a-guid")]
+    [InlineData("/api/integrations/stripe/connections/00000000-0000-0000-0000-000000000000")]
+    public async Task A_return_from_stripe_or_an_api_call_with_bad_values_is_never_a_500(string url)
+    {
+        var (browser, _) = await factory.SignUpTenantAsync();
+
+        using var response = await browser.GetRawAsync(url);
+
+        var status = (int)response.StatusCode;
+        Assert.True(status is (>= 300 and < 400) or 400 or 404, $"{status}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        if (status >= 400 && url.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     public static TheoryData<string, string> Posts => new()
     {
         { "/admin/subscriptions/00000000-0000-0000-0000-000000000000?handler=CancelNow", "" },
