@@ -13,6 +13,14 @@ public sealed record ListPage(JsonObject? Body, IResult? Error)
                 "Invalid limit: must be an integer between 1 and 100.", "limit", "parameter_invalid_integer"));
         }
 
+        foreach (var cursor in new[] { "starting_after", "ending_before" })
+        {
+            if (parameters.Node(cursor) is { } node && node is not JsonValue)
+            {
+                return Fail(StripeErrors.InvalidRequest($"Invalid string: {cursor} must be an object id.", cursor));
+            }
+        }
+
         var limit = (int)(limitValue ?? 10);
         var startingAfter = parameters.String("starting_after");
         var endingBefore = parameters.String("ending_before");

@@ -103,13 +103,15 @@ public sealed class StripeParams(JsonObject root)
         _ => [],
     };
 
+    /// <summary>A boolean parameter: true with null when absent; false when it is not <c>true</c> or <c>false</c>
+    /// (a hash or an array where a single value belongs counts as not valid).</summary>
     public bool TryBool(string path, out bool? value)
     {
         value = null;
         var raw = String(path);
         if (raw is null)
         {
-            return true;
+            return Node(path) is null;
         }
 
         if (raw is "true" or "false")
@@ -121,13 +123,15 @@ public sealed class StripeParams(JsonObject root)
         return false;
     }
 
+    /// <summary>An integer parameter: true with null when absent; false when it is not an integer (a hash or an array
+    /// where a single value belongs counts as not valid).</summary>
     public bool TryLong(string path, out long? value)
     {
         value = null;
         var raw = String(path);
         if (raw is null)
         {
-            return true;
+            return Node(path) is null;
         }
 
         if (long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))

@@ -233,6 +233,27 @@ public sealed class MalformedInputTests(SandboxFixture sandbox) : IClassFixture<
         }
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/customers?limit[0]=1", "", "limit")]
+    [InlineData("GET", "/v1/customers?limit[a]=1", "", "limit")]
+    [InlineData("GET", "/v1/customers?starting_after[0]=x", "", "starting_after")]
+    [InlineData("GET", "/v1/customers?ending_before[a]=x", "", "ending_before")]
+    [InlineData("GET", "/v1/test_helpers/test_clocks?limit[0]=1", "", "limit")]
+    [InlineData("POST", "/v1/test_helpers/test_clocks", "frozen_time[0]=1", "frozen_time")]
+    [InlineData("POST", "/v1/payment_intents", "amount[a]=1&currency=usd", "amount")]
+    [InlineData("POST", "/v1/webhook_endpoints", "url=https://example.com/hook&enabled_events[0]=*&connect[0]=true", "connect")]
+    public async Task A_hash_or_array_where_a_single_value_belongs_is_an_invalid_request_error(string method, string path, string body, string param)
+    {
+        var platform = sandbox.NewPlatform();
+        using var request = Request(platform, method, path, body);
+
+        using var response = await Http.SendAsync(request, Ct);
+
+        await AssertStripeErrorAsync(response);
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal(param, JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!["param"]?.ToString());
+    }
+
     public static TheoryData<string, string> Headers => new()
     {
         { "Stripe-Account", "garbage" },
