@@ -277,7 +277,8 @@ public static class CustomersApi
     private static IResult? ApplyShared(StripeRequest request, StoredObject customer, JsonObject data)
     {
         var p = request.Params;
-        var error = p.MetadataError();
+        var error = p.MetadataError()
+            ?? p.NotAString("business_name", "description", "individual_name", "name", "phone", "email", "tax_exempt");
         if (error is not null)
         {
             return error;

@@ -44,6 +44,22 @@ public sealed class StripeParams(JsonObject root)
 
     public bool Has(string path) => Node(path) is not null;
 
+    /// <summary>Stripe's error for the first of <paramref name="paths"/> sent as a hash or an array where a single
+    /// value belongs (<c>email[0]=x</c>); null when each is a single value or absent.</summary>
+    public IResult? NotAString(params string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            if (Node(path) is { } node && node is not JsonValue)
+            {
+                var name = BracketName(path);
+                return StripeErrors.InvalidRequest($"Invalid string: {name} must be a single value.", name);
+            }
+        }
+
+        return null;
+    }
+
     public JsonNode? Node(string path)
     {
         JsonNode? node = root;

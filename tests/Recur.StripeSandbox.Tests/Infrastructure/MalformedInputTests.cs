@@ -254,6 +254,33 @@ public sealed class MalformedInputTests(SandboxFixture sandbox) : IClassFixture<
         Assert.Equal(param, JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!["param"]?.ToString());
     }
 
+    [Theory]
+    [InlineData("email[0]=x", "email")]
+    [InlineData("name[a][b][c]=x", "name")]
+    [InlineData("description[0]=x&phone=1", "description")]
+    [InlineData("tax_exempt[a]=none", "tax_exempt")]
+    public async Task A_customer_sent_a_hash_or_array_for_a_text_field_is_refused_and_nothing_is_created_or_changed(string body, string param)
+    {
+        var platform = sandbox.NewPlatform();
+        var existing = await platform.Test.V1.Customers.CreateAsync(
+            new CustomerCreateOptions { Email = "a@example.com", Name = "Ada" }, cancellationToken: Ct);
+
+        using var create = Request(platform, "POST", "/v1/customers", body);
+        using var created = await Http.SendAsync(create, Ct);
+        using var update = Request(platform, "POST", "/v1/customers/" + existing.Id, body);
+        using var updated = await Http.SendAsync(update, Ct);
+
+        foreach (var response in new[] { created, updated })
+        {
+            await AssertStripeErrorAsync(response);
+            Assert.Equal(param, JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!["param"]?.ToString());
+        }
+
+        var after = await platform.Test.V1.Customers.GetAsync(existing.Id, cancellationToken: Ct);
+        Assert.Equal(("a@example.com", "Ada", "none"), (after.Email, after.Name, after.TaxExempt));
+        Assert.Single(await platform.Test.V1.Customers.ListAsync(cancellationToken: Ct));
+    }
+
     public static TheoryData<string, string> Headers => new()
     {
         { "Stripe-Account", "garbage" },
