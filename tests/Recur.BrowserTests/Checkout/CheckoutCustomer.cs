@@ -25,13 +25,15 @@ public sealed class CheckoutCustomer : IAsyncDisposable
     public IPage Page { get; }
 
     /// <summary>The Payment Element's frame.</summary>
-    public IFrameLocator Element => Page.FrameLocator("iframe[title='Secure payment input frame']");
+    public IFrameLocator Element => PaymentElement.Element;
 
     /// <summary>The modal Stripe.js opens over the page for a 3-D Secure challenge.</summary>
-    public ILocator ChallengeModal => Page.Locator("[data-stripe-sandbox='challenge']");
+    public ILocator ChallengeModal => PaymentElement.ChallengeModal;
 
     /// <summary>The challenge page inside the modal.</summary>
-    public IFrameLocator Challenge => Page.FrameLocator("iframe[title='3D Secure authentication']");
+    public IFrameLocator Challenge => PaymentElement.Challenge;
+
+    private PaymentElementFrame PaymentElement => new(Page);
 
     /// <summary>The checkout page's message (errors from Recur or from Stripe.js).</summary>
     public ILocator Message => Page.Locator("#message");
@@ -73,12 +75,8 @@ public sealed class CheckoutCustomer : IAsyncDisposable
     }
 
     /// <summary>Card number, expiry and CVC: the country and postcode come from the billing address already given.</summary>
-    public async Task FillCardAsync(string number, string expiry = "12 / 34", string cvc = "123")
-    {
-        await Element.GetByLabel("Card number").FillAsync(number);
-        await Element.GetByLabel("Expiration date").FillAsync(expiry);
-        await Element.GetByLabel("Security code").FillAsync(cvc);
-    }
+    public Task FillCardAsync(string number, string expiry = "12 / 34", string cvc = "123") =>
+        PaymentElement.FillCardAsync(number, expiry, cvc);
 
     /// <summary>"Change details" under the Payment Element: the details form opens again.</summary>
     public async Task ChangeDetailsAsync()
@@ -92,12 +90,8 @@ public sealed class CheckoutCustomer : IAsyncDisposable
         await Page.Locator("#checkout").EvaluateAsync<string>("root => JSON.parse(root.dataset.config).orderId");
 
     /// <summary>Sort code and account number; the name, email and address come from the details already given.</summary>
-    public async Task FillBacsAsync(string sortCode, string accountNumber)
-    {
-        await Element.GetByLabel("Sort code").FillAsync(sortCode);
-        await Element.GetByLabel("Account number").FillAsync(accountNumber);
-        await Element.GetByLabel("I confirm that I hold this bank account").CheckAsync();
-    }
+    public Task FillBacsAsync(string sortCode, string accountNumber) =>
+        PaymentElement.FillBankAccountAsync(sortCode, accountNumber);
 
     public Task PayAsync() => Pay.ClickAsync();
 
@@ -115,21 +109,8 @@ public sealed class CheckoutCustomer : IAsyncDisposable
         await Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = fullPage });
 
     /// <summary>Runs the steps; on failure keeps <c>artifacts/screenshots/failure-{test}.png</c> and rethrows.</summary>
-    public async Task ScreenshotOnFailureAsync(Func<Task> steps, [CallerMemberName] string test = "")
-    {
-        var path = BrowserFixture.ScreenshotPath($"failure-{test}.png");
-        File.Delete(path);
-        try
-        {
-            await steps();
-        }
-        catch
-        {
-            await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
-            TestContext.Current.TestOutputHelper?.WriteLine($"The browser at {Page.Url} when the test failed: {path}");
-            throw;
-        }
-    }
+    public Task ScreenshotOnFailureAsync(Func<Task> steps, [CallerMemberName] string test = "") =>
+        FailureScreenshots.RunAsync(Page, steps, test);
 
     public ValueTask DisposeAsync() => _context.DisposeAsync();
 }

@@ -48,21 +48,8 @@ public sealed class MerchantBrowser : IAsyncDisposable
 
     /// <summary>Runs the test's steps; when one fails, keeps a full-page screenshot of where the browser stood
     /// (<c>artifacts/screenshots/failure-{test}.png</c>) and rethrows.</summary>
-    public async Task ScreenshotOnFailureAsync(Func<Task> steps, [CallerMemberName] string test = "")
-    {
-        var path = BrowserFixture.ScreenshotPath($"failure-{test}.png");
-        File.Delete(path);
-        try
-        {
-            await steps();
-        }
-        catch
-        {
-            await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
-            TestContext.Current.TestOutputHelper?.WriteLine($"The browser at {Page.Url} when the test failed: {path}");
-            throw;
-        }
-    }
+    public Task ScreenshotOnFailureAsync(Func<Task> steps, [CallerMemberName] string test = "") =>
+        FailureScreenshots.RunAsync(Page, steps, test);
 
     /// <summary>From the home page: Sign up → business name, email, password → the admin panel.</summary>
     public async Task SignUpAsync(string businessName)

@@ -22,12 +22,14 @@ public sealed class CheckoutBrowser : IAsyncDisposable
     public IPage Page { get; }
 
     /// <summary>The Payment Element's frame.</summary>
-    public IFrameLocator Element => Page.FrameLocator("iframe[title='Secure payment input frame']");
+    public IFrameLocator Element => PaymentElement.Element;
 
     /// <summary>The 3-D Secure challenge's frame, in the modal Stripe.js opens over the page.</summary>
-    public IFrameLocator Challenge => Page.FrameLocator("iframe[title='3D Secure authentication']");
+    public IFrameLocator Challenge => PaymentElement.Challenge;
 
-    public ILocator ChallengeModal => Page.Locator("[data-stripe-sandbox='challenge']");
+    public ILocator ChallengeModal => PaymentElement.ChallengeModal;
+
+    private PaymentElementFrame PaymentElement => new(Page);
 
     public ILocator Status => Page.Locator("#status");
 
@@ -57,13 +59,8 @@ public sealed class CheckoutBrowser : IAsyncDisposable
     public async Task WaitUntilReadyAsync() =>
         await Page.WaitForFunctionAsync("() => window.stripeEvents.some(e => e.name === 'ready')");
 
-    public async Task FillCardAsync(string number, string expiry = "12 / 34", string cvc = "123", string postalCode = "SW1A 1AA")
-    {
-        await Element.GetByLabel("Card number").FillAsync(number);
-        await Element.GetByLabel("Expiration date").FillAsync(expiry);
-        await Element.GetByLabel("Security code").FillAsync(cvc);
-        await Element.GetByLabel("Postal code").FillAsync(postalCode);
-    }
+    public Task FillCardAsync(string number, string expiry = "12 / 34", string cvc = "123", string postalCode = "SW1A 1AA") =>
+        PaymentElement.FillCardAsync(number, expiry, cvc, postalCode);
 
     public async Task ChooseBacsAsync() =>
         await Element.GetByRole(AriaRole.Tab, new() { Name = "Bacs Direct Debit" }).ClickAsync();
@@ -80,12 +77,7 @@ public sealed class CheckoutBrowser : IAsyncDisposable
             await Element.GetByLabel("Postcode").FillAsync("SW1A 1AA");
         }
 
-        await Element.GetByLabel("Sort code").FillAsync(sortCode);
-        await Element.GetByLabel("Account number").FillAsync(accountNumber);
-        if (acceptMandate)
-        {
-            await Element.GetByLabel("I confirm that I hold this bank account").CheckAsync();
-        }
+        await PaymentElement.FillBankAccountAsync(sortCode, accountNumber, acceptMandate);
     }
 
     public async Task PayAsync() => await Page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
@@ -109,18 +101,8 @@ public sealed class CheckoutBrowser : IAsyncDisposable
         await Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = true });
 
     /// <summary>Runs the steps; on failure keeps <c>artifacts/screenshots/failure-{test}.png</c> and rethrows.</summary>
-    public async Task ScreenshotOnFailureAsync(Func<Task> steps, [CallerMemberName] string test = "")
-    {
-        try
-        {
-            await steps();
-        }
-        catch
-        {
-            await ScreenshotAsync($"failure-{test}.png");
-            throw;
-        }
-    }
+    public Task ScreenshotOnFailureAsync(Func<Task> steps, [CallerMemberName] string test = "") =>
+        FailureScreenshots.RunAsync(Page, steps, test);
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 }
