@@ -161,7 +161,8 @@
     intentOf: intentOf,
     retrieve: retrieve,
     confirm: confirm,
-    // Tells the parent how tall the frame's content is, so the iframe can fit it.
+    // Tells the parent how tall the frame's content is, so the iframe can fit it. Returns the report, so that a
+    // frame can size itself before it says it is ready.
     watchSize: function (node) {
       var last = -1;
       function report() {
@@ -175,6 +176,7 @@
         new ResizeObserver(report).observe(node);
       }
       report();
+      return report;
     },
   };
 

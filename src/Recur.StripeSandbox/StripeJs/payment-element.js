@@ -858,7 +858,7 @@
   }
 
   applyAppearance(elementsOptions.appearance);
-  F.watchSize(root);
+  var reportSize = F.watchSize(root);
   load().then(function (types) {
     if (!useTypes(types)) {
       throw {
@@ -867,6 +867,8 @@
       };
     }
     state.lastChange = JSON.stringify(changePayload());
+    // The frame has its final height before the page hears "ready", so nothing on the page moves after it.
+    reportSize();
     F.emit('ready', { elementType: 'payment' });
   }).catch(function (error) {
     loadError(error && error.message ? error : { type: 'api_error', message: 'The payment form could not be loaded.' });

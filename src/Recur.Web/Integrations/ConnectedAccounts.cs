@@ -55,13 +55,19 @@ public sealed partial class ConnectedAccounts(
         return read ? ConnectOutcome.Refreshed : ConnectOutcome.StripeError;
     }
 
-    /// <summary>OAuth-linked accounts are deauthorized at Stripe; accounts Recur created are only unlinked.</summary>
+    /// <summary>
+    /// OAuth-linked accounts are deauthorized at Stripe; accounts Recur created are only unlinked. The connection is
+    /// closed in Recur first, so the <c>account.application.deauthorized</c> event Stripe sends for it finds it closed
+    /// and leaves the reason as the merchant's; if Stripe refuses, the link is restored.
+    /// </summary>
     public async Task<ConnectOutcome> DisconnectAsync(StripeConnection connection, CancellationToken cancellationToken)
     {
         if (!connection.IsLinked)
         {
             return ConnectOutcome.NotConnected;
         }
+        connection.Unlink(time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
         if (connection.LinkMethod == ConnectionLinkMethod.OAuth)
         {
             var platform = await clients.GetAsync(connection.Environment, cancellationToken);
@@ -78,11 +84,11 @@ public sealed partial class ConnectedAccounts(
             }
             catch (StripeException)
             {
+                connection.UndoUnlink();
+                await db.SaveChangesAsync(CancellationToken.None);
                 return ConnectOutcome.StripeError;
             }
         }
-        connection.Unlink(time.GetUtcNow());
-        await db.SaveChangesAsync(cancellationToken);
         LogDisconnected(logger, connection.Id, connection.AccountId);
         return ConnectOutcome.Disconnected;
     }

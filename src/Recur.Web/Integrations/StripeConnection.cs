@@ -171,8 +171,21 @@ public sealed class StripeConnection
             throw new InvalidOperationException("No account is connected.");
         }
         DisconnectedAt = now;
-        DisconnectReason = "disconnected in Recur";
+        DisconnectReason = UnlinkedInRecur;
     }
+
+    /// <summary>Stripe refused to deauthorize the account after <see cref="Unlink"/>: it is still connected.</summary>
+    public void UndoUnlink()
+    {
+        if (DisconnectReason != UnlinkedInRecur)
+        {
+            throw new InvalidOperationException("The account was not unlinked in Recur.");
+        }
+        DisconnectedAt = null;
+        DisconnectReason = null;
+    }
+
+    private const string UnlinkedInRecur = "disconnected in Recur";
 
     private void ClearSnapshot()
     {

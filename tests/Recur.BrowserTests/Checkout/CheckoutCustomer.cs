@@ -71,7 +71,7 @@ public sealed class CheckoutCustomer : IAsyncDisposable
         await Page.GetByLabel("Town or city").FillAsync("London");
         await Page.GetByLabel("Postcode").FillAsync("SW1A 1AA");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
-        await Expect(Pay).ToBeVisibleAsync();
+        await Expect(Pay).ToBeEnabledAsync();
     }
 
     /// <summary>Card number, expiry and CVC: the country and postcode come from the billing address already given.</summary>
