@@ -131,8 +131,8 @@ public sealed class Subscription
         _ => status.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>Which statuses can follow which, as Stripe moves them.</summary>
-    public static bool CanMove(SubscriptionStatus from, SubscriptionStatus to) => from == to || from switch
+    /// <summary>Which statuses can follow which in one step, as Stripe moves them.</summary>
+    private static bool CanStep(SubscriptionStatus from, SubscriptionStatus to) => from switch
     {
         SubscriptionStatus.Incomplete => to is SubscriptionStatus.Active or SubscriptionStatus.Trialing
             or SubscriptionStatus.IncompleteExpired or SubscriptionStatus.Canceled,
@@ -145,6 +145,32 @@ public sealed class Subscription
         SubscriptionStatus.Paused => to is SubscriptionStatus.Active or SubscriptionStatus.Trialing or SubscriptionStatus.Canceled,
         _ => false, // canceled and incomplete_expired are final
     };
+
+    /// <summary>
+    /// Whether Stripe can get from one status to the other in any number of steps. Recur may miss the steps between
+    /// (events arrive in any order, a read can come after several changes), so a status Stripe reports is taken
+    /// whenever Stripe could have reached it; only ended subscriptions never move.
+    /// </summary>
+    public static bool CanMove(SubscriptionStatus from, SubscriptionStatus to)
+    {
+        var seen = new HashSet<SubscriptionStatus> { from };
+        var next = new Queue<SubscriptionStatus>([from]);
+        while (next.TryDequeue(out var status))
+        {
+            if (status == to)
+            {
+                return true;
+            }
+            foreach (var candidate in Enum.GetValues<SubscriptionStatus>())
+            {
+                if (CanStep(status, candidate) && seen.Add(candidate))
+                {
+                    next.Enqueue(candidate);
+                }
+            }
+        }
+        return false;
+    }
 
     /// <summary>Takes Stripe's status if the move is possible and the news is not older than what is known.</summary>
     public bool MoveTo(SubscriptionStatus next, DateTimeOffset observedAt)
@@ -173,13 +199,14 @@ public sealed class Subscription
         return true;
     }
 
-    /// <summary>Periods, trial and the cancellation schedule as Stripe has them now; refused for older news and for
-    /// an ended subscription.</summary>
+    /// <summary>Periods, trial and the cancellation schedule as Stripe has them now; refused for news older than the
+    /// status already known, and for a period that would move backwards.</summary>
     public bool ApplySchedule(DateTimeOffset observedAt, DateTimeOffset? periodStart, DateTimeOffset? periodEnd, DateTimeOffset? trialEnd,
         bool cancelAtPeriodEnd, DateTimeOffset? cancelAt, DateTimeOffset? canceledAt, DateTimeOffset? endedAt)
     {
-        if (observedAt < StatusAt && IsEnded)
+        if (observedAt < StatusAt)
         {
+            // Older than the status already known: what it says about the schedule is older too.
             return false;
         }
         if (periodEnd is not null && CurrentPeriodEnd is not null && periodEnd < CurrentPeriodEnd)
@@ -190,11 +217,8 @@ public sealed class Subscription
         CurrentPeriodStart = periodStart ?? CurrentPeriodStart;
         CurrentPeriodEnd = periodEnd ?? CurrentPeriodEnd;
         TrialEnd = trialEnd;
-        if (!IsEnded)
-        {
-            CancelAtPeriodEnd = cancelAtPeriodEnd;
-            CancelAt = cancelAt;
-        }
+        CancelAtPeriodEnd = cancelAtPeriodEnd;
+        CancelAt = cancelAt;
         CanceledAt = canceledAt ?? CanceledAt;
         EndedAt = endedAt ?? EndedAt;
         return true;
@@ -216,9 +240,12 @@ public sealed class Subscription
         }
     }
 
-    public void ApplyLatestPayment(string? paymentIntentStatus, PaymentError? error)
+    public void ApplyLatestPayment(string? paymentIntentStatus, PaymentError? error, DateTimeOffset observedAt)
     {
-        LatestPaymentStatus = paymentIntentStatus ?? LatestPaymentStatus;
+        if (observedAt >= StatusAt)
+        {
+            LatestPaymentStatus = paymentIntentStatus ?? LatestPaymentStatus;
+        }
         if (error is not null && (LastPaymentError is null || error.At >= LastPaymentError.At))
         {
             LastPaymentError = error with { };

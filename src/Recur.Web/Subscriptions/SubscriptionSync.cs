@@ -76,13 +76,13 @@ public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clie
             var intent = await stripe.PaymentIntents.GetAsync(paymentIntentId, getIntent, account, cancellationToken);
             var error = ErrorOf(intent.LastPaymentError, observedAt);
             payments.FirstOrDefault(p => p.StripeInvoiceId == latest.Id)?.ApplyPaymentIntent(intent.Id, intent.Status, error);
-            subscription.ApplyLatestPayment(intent.Status, error);
+            subscription.ApplyLatestPayment(intent.Status, error, observedAt);
             subscription.ApplyPaymentMethod(Summarize(intent.PaymentMethod));
             mandateId = intent.LatestCharge?.PaymentMethodDetails?.BacsDebit?.Mandate;
         }
         else if (stripeSubscription.PendingSetupIntent is { } setupIntent)
         {
-            subscription.ApplyLatestPayment(setupIntent.Status, ErrorOf(setupIntent.LastSetupError, observedAt));
+            subscription.ApplyLatestPayment(setupIntent.Status, ErrorOf(setupIntent.LastSetupError, observedAt), observedAt);
             mandateId = setupIntent.MandateId;
             if (setupIntent.PaymentMethodId is { } setupMethod && subscription.PaymentMethod is null)
             {
@@ -122,7 +122,9 @@ public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clie
         return mandate;
     }
 
-    private static void ApplySubscription(Subscription subscription, StripeSubscription stripe, DateTimeOffset observedAt)
+    /// <summary>Status, periods, cancellation and default payment method from a subscription read at
+    /// <paramref name="observedAt"/>; older reads change nothing.</summary>
+    public static void ApplySubscription(Subscription subscription, StripeSubscription stripe, DateTimeOffset observedAt)
     {
         if (Subscription.TryParseStatus(stripe.Status, out var status))
         {

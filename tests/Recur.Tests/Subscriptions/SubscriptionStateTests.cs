@@ -20,11 +20,21 @@ public sealed class SubscriptionStateTests
     }
 
     [Fact]
-    public void An_incomplete_subscription_cannot_be_past_due()
+    public void An_incomplete_subscription_read_as_past_due_after_missed_events_is_past_due()
+    {
+        // Paid (active), then a renewal failed: Recur heard of neither before this read.
+        var subscription = New();
+        Assert.True(subscription.MarkPastDue(T0.AddDays(31)));
+        Assert.Equal(SubscriptionStatus.PastDue, subscription.Status);
+    }
+
+    [Fact]
+    public void An_expired_incomplete_subscription_never_becomes_active()
     {
         var subscription = New();
-        Assert.False(subscription.MarkPastDue(T0.AddMinutes(1)));
-        Assert.Equal(SubscriptionStatus.Incomplete, subscription.Status);
+        Assert.True(subscription.MoveTo(SubscriptionStatus.IncompleteExpired, T0.AddDays(1)));
+        Assert.False(subscription.MoveTo(SubscriptionStatus.Active, T0.AddDays(2)));
+        Assert.Equal(SubscriptionStatus.IncompleteExpired, subscription.Status);
     }
 
     [Fact]
@@ -70,7 +80,7 @@ public sealed class SubscriptionStateTests
     public void A_processing_bacs_subscription_is_active_when_the_offer_activates_on_the_mandate()
     {
         var subscription = New(type: "bacs_debit");
-        subscription.ApplyLatestPayment("processing", null);
+        subscription.ApplyLatestPayment("processing", null, T0);
 
         Assert.Equal(SubscriptionAccess.Active, subscription.Access(BacsActivation.WhenMandateCreated, MandateStatus.Pending));
         Assert.Equal(SubscriptionAccess.Processing, subscription.Access(BacsActivation.WhenFirstPaymentConfirmed, MandateStatus.Active));
