@@ -40,6 +40,7 @@ public static class SandboxServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton<SandboxStore>();
+        builder.Services.AddSingleton<IdempotencyInFlight>();
         builder.Services.AddSingleton<SandboxEvents>();
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHttpClient();
@@ -50,6 +51,7 @@ public static class SandboxServer
         builder.Services.AddPaymentIntents();
         builder.Services.AddSetupIntents();
         builder.Services.AddSubscriptions();
+        builder.Services.AddTestClocks();
         // Request paths and redirects carry OAuth codes and link tokens: keep their URLs out of the logs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result.RedirectResult", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);

@@ -9,6 +9,11 @@ namespace Recur.StripeSandbox.Infrastructure;
 /// the same parameters (with <c>Idempotent-Replayed: true</c>); the same key with other parameters is an
 /// <c>idempotency_error</c>; a key still being worked on answers 409 <c>idempotency_key_in_use</c>. Requests refused
 /// before they ran (400, 401, 403, 409, 429) are not kept, so they may be retried with the same key.
+/// Sources: https://docs.stripe.com/api/idempotent_requests (24 hours, same parameters, errors not from validation are
+/// kept) and https://docs.stripe.com/error-low-level#idempotency (409 while the first request is in progress).
+/// A request in progress is known only to the running sandbox (<see cref="IdempotencyInFlight"/>), never stored: a
+/// request cut off by a crash left no result, so after a restart its key runs afresh instead of answering 409
+/// forever — Stripe finishes or forgets a request it received; it never keeps a key "in use" without a request.
 /// </summary>
 public static class Idempotency
 {
@@ -42,6 +47,7 @@ public static class Idempotency
         context.Request.Body.Position = 0;
 
         var store = context.RequestServices.GetRequiredService<SandboxStore>();
+        var inFlight = context.RequestServices.GetRequiredService<IdempotencyInFlight>();
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
         var id = RecordId(caller, key);
         var fingerprint = $"{context.Request.Path}?{context.Request.QueryString}\n{body}";
@@ -50,22 +56,19 @@ public static class Idempotency
         lock (store.Gate)
         {
             var record = store.Find(id);
-            if (record is not null && now - record.Created > 24 * 3600)
+            // An "in_progress" record was written by an older sandbox that stored requests in progress: its request
+            // died with that sandbox.
+            if (record is not null && (now - record.Created > 24 * 3600 || record.Meta["state"]?.ToString() == "in_progress"))
             {
                 store.Delete(id);
                 record = null;
             }
 
-            if (record is null)
+            if (record is null && inFlight.TryStart(id))
             {
-                store.Save(new StoredObject
-                {
-                    Id = id, Kind = Kind, Platform = caller.Platform, Livemode = caller.Livemode,
-                    Account = caller.StripeAccount, Created = now, Data = [],
-                    Meta = new JsonObject { ["fingerprint"] = fingerprint, ["state"] = "in_progress" },
-                });
+                // This request runs the key; its outcome is stored when it has one.
             }
-            else if (record.Meta["state"]?.ToString() == "in_progress")
+            else if (record is null)
             {
                 early = StripeErrors.Create(StatusCodes.Status409Conflict, "idempotency_error",
                     "There is currently another in-progress request using this Stripe-Idempotency key (that probably means you submitted twice, and the other request is still going through): " + key + ". Please try again later.",
@@ -92,7 +95,6 @@ public static class Idempotency
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
-        var kept = false;
         try
         {
             context.Response.Headers["Idempotency-Key"] = key;
@@ -103,23 +105,18 @@ public static class Idempotency
             {
                 lock (store.Gate)
                 {
-                    var record = store.Find(id)!;
-                    record.Meta["state"] = "done";
-                    record.Meta["status"] = status;
-                    record.Meta["body"] = text;
-                    store.Save(record);
+                    store.Save(new StoredObject
+                    {
+                        Id = id, Kind = Kind, Platform = caller.Platform, Livemode = caller.Livemode,
+                        Account = caller.StripeAccount, Created = now, Data = [],
+                        Meta = new JsonObject { ["fingerprint"] = fingerprint, ["state"] = "done", ["status"] = status, ["body"] = text },
+                    });
                 }
-
-                kept = true;
             }
         }
         finally
         {
-            if (!kept)
-            {
-                store.Delete(id);
-            }
-
+            inFlight.Finish(id);
             context.Response.Body = original;
             buffer.Position = 0;
             await buffer.CopyToAsync(original, context.RequestAborted);

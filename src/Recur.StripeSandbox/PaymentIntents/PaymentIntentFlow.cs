@@ -40,6 +40,9 @@ public sealed record PaymentIntentDraft
 
     public string CaptureMethod { get; init; } = "automatic";
 
+    /// <summary>The platform's fee on a direct charge, in the smallest currency unit (Connect only).</summary>
+    public long? ApplicationFeeAmount { get; init; }
+
     /// <summary>The invoice this PaymentIntent pays (kept by the sandbox; Stripe shows no such field since basil).</summary>
     public string? InvoiceId { get; init; }
 }
@@ -201,7 +204,7 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
                 ["amount_details"] = new JsonObject { ["tip"] = new JsonObject() },
                 ["amount_received"] = 0,
                 ["application"] = null,
-                ["application_fee_amount"] = null,
+                ["application_fee_amount"] = draft.ApplicationFeeAmount,
                 ["automatic_payment_methods"] = draft.AllowedPaymentMethodTypes is null
                     ? new JsonObject { ["allow_redirects"] = "always", ["enabled"] = true }
                     : null,

@@ -21,7 +21,7 @@ public static class PaymentIntentsApi
     [
         "amount", "currency", "customer", "allowed_payment_method_types", "excluded_payment_method_types",
         "automatic_payment_methods", "confirm", "description", "metadata", "capture_method", "confirmation_method",
-        "statement_descriptor", "statement_descriptor_suffix", .. ConfirmInput.PaymentParameters,
+        "statement_descriptor", "statement_descriptor_suffix", "application_fee_amount", .. ConfirmInput.PaymentParameters,
     ];
 
     private static readonly string[] UpdateParameters =
@@ -67,6 +67,7 @@ public static class PaymentIntentsApi
             return StripeErrors.MissingParameter("amount");
         }
 
+        long? applicationFee = null;
         if (!p.TryLong("amount", out var amount))
         {
             return StripeErrors.InvalidRequest($"Invalid integer: {amountText}", "amount", "parameter_invalid_integer");
@@ -78,7 +79,8 @@ public static class PaymentIntentsApi
         }
 
         var error = IntentEndpoints.ConfirmFlag(p, ConfirmOnly, "PaymentIntent", out var confirm)
-            ?? p.MetadataError() ?? CheckPaymentMethodTypeParameters(p) ?? CheckDescriptors(p);
+            ?? p.MetadataError() ?? CheckPaymentMethodTypeParameters(p) ?? CheckDescriptors(p)
+            ?? ApplicationFees.ParseAmount(p, request.Caller, amount!.Value, out applicationFee);
         if (error is not null)
         {
             return error;
@@ -118,6 +120,7 @@ public static class PaymentIntentsApi
             StatementDescriptor = p.String("statement_descriptor"),
             StatementDescriptorSuffix = p.String("statement_descriptor_suffix"),
             CaptureMethod = captureMethod,
+            ApplicationFeeAmount = applicationFee,
         };
         var result = flow.Create(request.Caller, draft, confirm == true ? input : null, request.BaseUrl, request.IdempotencyKey);
         return result.Error ?? request.Respond(result.Intent!.Data);

@@ -50,6 +50,9 @@ public sealed record SubscriptionDraft
     public JsonObject Metadata { get; init; } = [];
 
     public string? Description { get; init; }
+
+    /// <summary>The platform's share of each invoice, in percent (Connect only).</summary>
+    public decimal? ApplicationFeePercent { get; init; }
 }
 
 /// <summary>
@@ -174,6 +177,7 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
                     draft.DaysUntilDue, defaultPaymentMethod, draft.Description, draft.Metadata.DeepClone().AsObject(),
                     typesJson, draft.SaveDefaultPaymentMethod, trialing ? now : null, trialEnd, cancelAt,
                     draft.CancelAtPeriodEnd, customer.Livemode));
+            subscription.Data["application_fee_percent"] = draft.ApplicationFeePercent is { } feePercent ? JsonValue.Create(feePercent) : null;
             subscription.Meta["anchor"] = anchor;
             subscription.Meta["periods"] = trialing ? 0 : 1;
             subscription.Meta["payment_behavior"] = draft.PaymentBehavior;

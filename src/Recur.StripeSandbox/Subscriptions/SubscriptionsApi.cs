@@ -21,6 +21,7 @@ public static class SubscriptionsApi
         "customer", "items", "add_invoice_items", "payment_behavior", "payment_settings", "default_payment_method",
         "trial_period_days", "trial_end", "trial_from_plan", "cancel_at", "cancel_at_period_end", "collection_method",
         "days_until_due", "metadata", "description", "off_session", "proration_behavior", "currency",
+        "application_fee_percent",
     ];
 
     private static readonly string[] UpdateParameters =
@@ -71,12 +72,14 @@ public static class SubscriptionsApi
     private static IResult Create(StripeRequest request, SubscriptionFlow flow)
     {
         var error = Parse(request.Params, out var draft);
+        decimal? feePercent = null;
+        error ??= ApplicationFees.ParsePercent(request.Params, request.Caller, out feePercent);
         if (error is not null)
         {
             return error;
         }
 
-        var (subscription, failure) = flow.Create(request.Caller, draft!, request.IdempotencyKey);
+        var (subscription, failure) = flow.Create(request.Caller, draft! with { ApplicationFeePercent = feePercent }, request.IdempotencyKey);
         return failure ?? request.Respond(subscription!.Data);
     }
 

@@ -17,20 +17,37 @@ namespace Recur.StripeSandbox.TestHelpers;
 /// renewals, retries, trial ends and BACS settlements happen — then the clock is <c>ready</c> at the new time. The
 /// advance finishes within the request (the response is already <c>ready</c>); <c>status</c> is <c>advancing</c>
 /// while it runs. Events: <c>test_helpers.test_clock.created|advancing|ready|deleted</c>.
+/// <para>Limits (https://docs.stripe.com/billing/testing/test-clocks, "Limitations"; the API reference's example of
+/// https://docs.stripe.com/api/test_clocks/object shows <c>deletes_after</c> seven days after <c>created</c>): at most
+/// <see cref="MaxPerAccount"/> clocks per account; each is deleted at its <c>deletes_after</c> (in real time) with its
+/// customers and their subscriptions, as when it is deleted through the API.</para>
 /// </summary>
 public static class TestClocksApi
 {
     private const string Url = "/v1/test_helpers/test_clocks";
     private const string Kind = SandboxClock.TestClockKind;
 
-    /// <summary>Stripe deletes a test clock automatically this long after it was created (not modelled: it stays).</summary>
-    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+    /// <summary>Stripe deletes a test clock automatically this long after it was created.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+
+    /// <summary>How many test clocks one account (a platform's own, or a connected account) may hold.</summary>
+    public const int MaxPerAccount = 100;
+
+    /// <summary>Scheduled work (real time): delete the clock at its <c>deletes_after</c>.</summary>
+    public const string ExpiryWork = "test_clock.expire";
 
     /// <summary>Without subscriptions on it, a clock moves at most two years per advance.</summary>
     private static readonly TimeSpan LimitWithoutSubscriptions = TimeSpan.FromDays(2 * 366);
 
     /// <summary>Guards against work that keeps scheduling itself in the past.</summary>
     private const int MaxSteps = 10_000;
+
+    public static IServiceCollection AddTestClocks(this IServiceCollection services) =>
+        services.AddScheduledWork(ExpiryWork, (provider, work, _) =>
+        {
+            Expire(provider, work);
+            return Task.CompletedTask;
+        });
 
     public static IEndpointRouteBuilder MapTestClocks(this IEndpointRouteBuilder app)
     {
@@ -43,7 +60,7 @@ public static class TestClocksApi
         return app;
     }
 
-    private static IResult Create(StripeRequest request)
+    private static IResult Create(StripeRequest request, SandboxSchedule schedule)
     {
         var p = request.Params;
         var unknown = p.Unknown(null, "frozen_time", "name", "customer");
@@ -89,6 +106,12 @@ public static class TestClocksApi
         var batch = new ObjectEventBatch();
         lock (request.Store.Gate)
         {
+            if (request.Store.All(Kind, c => request.Caller.CanSee(c)).Count >= MaxPerAccount)
+            {
+                return StripeErrors.InvalidRequest(
+                    $"This account already has {MaxPerAccount} test clocks, the most it can have. Delete a test clock before creating another.");
+            }
+
             if (p.String("customer") is { } customerId)
             {
                 var customer = CustomersApi.FindUsable(request.Store, request.Caller, customerId);
@@ -119,6 +142,7 @@ public static class TestClocksApi
             }
         }
 
+        schedule.Schedule(ExpiryWork, id, DateTimeOffset.FromUnixTimeSeconds(JsonNumber.Read(data["deletes_after"])));
         batch.Publish(request.Events, request.Store, request.IdempotencyKey);
         return request.Respond(clock.Data);
     }
@@ -137,12 +161,9 @@ public static class TestClocksApi
         return request.RespondList(request.Store.All(Kind, c => request.Caller.CanSee(c)), Url);
     }
 
-    /// <summary>Deletes the clock, the work still due on it, its customers and (ending them) their subscriptions, as
-    /// Stripe does.</summary>
     private static IResult Delete(string id, StripeRequest request, SandboxSchedule schedule, SubscriptionFlow subscriptions)
     {
         StoredObject? clock;
-        var batch = new ObjectEventBatch();
         lock (request.Store.Gate)
         {
             clock = request.Find(id, Kind);
@@ -155,20 +176,67 @@ public static class TestClocksApi
             {
                 return Advancing(id);
             }
+        }
 
+        schedule.Cancel(ExpiryWork, id);
+        Remove(clock, request.Store, request.Events, schedule, subscriptions, request.IdempotencyKey);
+        var deleted = new JsonObject { ["deleted"] = true, ["id"] = id, ["object"] = "test_helpers.test_clock" };
+        return request.Respond(deleted);
+    }
+
+    /// <summary>The clock's <c>deletes_after</c> has come: Stripe deletes it as if through the API (an advancing clock
+    /// is deleted once its advance has finished).</summary>
+    private static void Expire(IServiceProvider provider, ScheduledWork work)
+    {
+        var store = provider.GetRequiredService<SandboxStore>();
+        var schedule = provider.GetRequiredService<SandboxSchedule>();
+        StoredObject? clock;
+        lock (store.Gate)
+        {
+            clock = store.Find(work.TargetId) is { Kind: Kind } found ? found : null;
+            if (clock is null)
+            {
+                return;
+            }
+
+            if (clock.Data["status"]?.ToString() == "advancing")
+            {
+                schedule.Schedule(ExpiryWork, work.TargetId, work.DueAt.AddSeconds(5));
+                return;
+            }
+        }
+
+        Remove(clock, store, provider.GetRequiredService<SandboxEvents>(), schedule, provider.GetRequiredService<SubscriptionFlow>(), null);
+    }
+
+    /// <summary>Deletes the clock, the work still due on it, its customers and their subscriptions (ended first, so
+    /// their <c>customer.subscription.deleted</c> events are sent, then gone: retrieving one is a 404), as Stripe
+    /// does.</summary>
+    private static void Remove(StoredObject clock, SandboxStore store, SandboxEvents events, SandboxSchedule schedule,
+        SubscriptionFlow subscriptions, string? idempotencyKey)
+    {
+        var id = clock.Id;
+        var batch = new ObjectEventBatch();
+        lock (store.Gate)
+        {
             foreach (var work in schedule.Pending(id))
             {
-                request.Store.Delete(work.Id);
+                store.Delete(work.Id);
             }
         }
 
         subscriptions.EndOnDeletedClock(id, JsonNumber.Read(clock.Data["frozen_time"]));
-        lock (request.Store.Gate)
+        lock (store.Gate)
         {
-            foreach (var customer in request.Store.All(CustomersApi.Kind, c => c.Data["test_clock"]?.ToString() == id
-                                                                           && !CustomersApi.IsDeleted(c)))
+            foreach (var subscription in store.All(SubscriptionFlow.Kind, s => s.Data["test_clock"]?.ToString() == id))
             {
-                var last = CustomersApi.MarkDeleted(request.Store, customer);
+                store.Delete(subscription.Id);
+            }
+
+            foreach (var customer in store.All(CustomersApi.Kind, c => c.Data["test_clock"]?.ToString() == id
+                                                                      && !CustomersApi.IsDeleted(c)))
+            {
+                var last = CustomersApi.MarkDeleted(store, customer);
                 batch.Add("customer.deleted", new StoredObject
                 {
                     Id = customer.Id, Kind = customer.Kind, Platform = customer.Platform, Livemode = customer.Livemode,
@@ -178,17 +246,14 @@ public static class TestClocksApi
 
             foreach (var work in schedule.Pending(id))
             {
-                request.Store.Delete(work.Id);
+                store.Delete(work.Id);
             }
 
-            request.Store.Delete(id);
+            store.Delete(id);
         }
 
-        batch.Publish(request.Events, request.Store, request.IdempotencyKey);
-        var deleted = new JsonObject { ["deleted"] = true, ["id"] = id, ["object"] = "test_helpers.test_clock" };
-        request.Events.Publish(request.Store, "test_helpers.test_clock.deleted", clock, idempotencyKey: request.IdempotencyKey,
-            data: clock.Data);
-        return request.Respond(deleted);
+        batch.Publish(events, store, idempotencyKey);
+        events.Publish(store, "test_helpers.test_clock.deleted", clock, idempotencyKey: idempotencyKey, data: clock.Data);
     }
 
     private static async Task<IResult> AdvanceAsync(string id, StripeRequest request, SandboxSchedule schedule,

@@ -68,19 +68,13 @@ public sealed class IdempotencyTests(SandboxFixture sandbox) : IClassFixture<San
     {
         var platform = sandbox.NewPlatform();
         var key = Guid.NewGuid().ToString();
-        var store = sandbox.Services.GetRequiredService<SandboxStore>();
-        var caller = new ApiCaller(ApiKey.Parse(platform.TestSecretKey)!, null);
-        var recordId = Idempotency.RecordId(caller, key);
-        store.Save(new StoredObject
-        {
-            Id = recordId, Kind = "idempotency_record", Platform = platform.Name, Livemode = false,
-            Created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Data = [],
-            Meta = new JsonObject { ["fingerprint"] = "another request", ["state"] = "in_progress" },
-        });
+        var inFlight = sandbox.Services.GetRequiredService<IdempotencyInFlight>();
+        var recordId = Idempotency.RecordId(new ApiCaller(ApiKey.Parse(platform.TestSecretKey)!, null), key);
+        Assert.True(inFlight.TryStart(recordId)); // another request with this key is running
 
         var error = await Assert.ThrowsAsync<StripeException>(() => platform.Test.V1.Accounts.CreateAsync(
             Express("a@example.com"), new RequestOptions { IdempotencyKey = key }, Ct));
-        store.Delete(recordId);
+        inFlight.Finish(recordId);
         var retried = await platform.Test.V1.Accounts.CreateAsync(Express("a@example.com"), new RequestOptions { IdempotencyKey = key }, Ct);
 
         Assert.Equal(HttpStatusCode.Conflict, error.HttpStatusCode);

@@ -95,22 +95,23 @@ public sealed class TestClocksTests(SandboxFixture sandbox) : IClassFixture<Sand
     }
 
     [Fact]
-    public async Task Deleting_a_clock_deletes_its_customers_and_ends_their_subscriptions()
+    public async Task Deleting_a_clock_deletes_its_customers_and_their_subscriptions_after_ending_them()
     {
         var shop = await BillingShop.OpenAsync(sandbox.NewPlatform());
         var (_, customer, clock, created, _) = await shop.ActiveSubscriptionAsync();
         await shop.AdvanceAsync(clock.Id, Start.AddDays(5));
 
         await shop.Server.V1.TestHelpers.TestClocks.DeleteAsync(clock.Id, null, shop.On(), Ct);
-        var subscription = await shop.SubscriptionAsync(created.Id);
+        var subscriptionGone = await Assert.ThrowsAsync<StripeException>(() => shop.SubscriptionAsync(created.Id));
         var deletedCustomer = await shop.Server.V1.Customers.GetAsync(customer.Id, null, shop.On(), Ct);
 
-        Assert.Equal("canceled", subscription.Status);
-        Assert.Equal(Start.AddDays(5).UtcDateTime, subscription.EndedAt);
+        // https://docs.stripe.com/billing/testing/test-clocks: deleting a clock deletes the objects on it.
+        Assert.Equal(HttpStatusCode.NotFound, subscriptionGone.HttpStatusCode);
         Assert.True(deletedCustomer.Deleted);
-        var events = await shop.EventTypesAsync();
-        Assert.Contains("customer.subscription.deleted", events);
-        Assert.Contains("customer.deleted", events);
+        var ended = (Subscription)(await shop.EventsAboutAsync(created.Id)).Last(e => e.Type == "customer.subscription.deleted").Data.Object;
+        Assert.Equal("canceled", ended.Status);
+        Assert.Equal(Start.AddDays(5).UtcDateTime, ended.EndedAt);
+        Assert.Contains("customer.deleted", await shop.EventTypesAsync());
     }
 
     [Fact]
