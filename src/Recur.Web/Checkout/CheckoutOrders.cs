@@ -316,6 +316,7 @@ public sealed partial class CheckoutOrders(
                     SaveDefaultPaymentMethod = "on_subscription",
                 },
                 TrialPeriodDays = offer.TrialDays,
+                ApplicationFeePercent = platform.SubscriptionFeePercent,
                 Metadata = new Dictionary<string, string>
                 {
                     ["recur_order_id"] = order.Id.ToString(),
@@ -380,6 +381,7 @@ public sealed partial class CheckoutOrders(
                 Customer = customer.StripeCustomerId,
                 AllowedPaymentMethodTypes = [order.PaymentType],
                 Description = offer.Name,
+                ApplicationFeeAmount = platform.PaymentFeeAmount(offer.AmountMinor),
                 Metadata = new Dictionary<string, string>
                 {
                     ["recur_order_id"] = order.Id.ToString(),

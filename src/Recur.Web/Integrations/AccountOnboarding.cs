@@ -37,14 +37,18 @@ public sealed partial class AccountOnboarding(
 
         var platform = await clients.GetAsync(environment, cancellationToken);
         var accountType = tenant.StripeAccountType;
+        // The operator chooses who pays Stripe's fees on Express accounts; the one who pays them also carries the
+        // account's negative balances (Stripe requires losses=application with fees=application, and losses=stripe
+        // with fees=account on the Express Dashboard).
+        var feePayer = clients.Options(environment).FeePayer;
         var options = new AccountCreateOptions
         {
             Controller = accountType == StripeAccountType.Express
                 ? new AccountControllerOptions
                 {
                     StripeDashboard = new AccountControllerStripeDashboardOptions { Type = "express" },
-                    Fees = new AccountControllerFeesOptions { Payer = "application" },
-                    Losses = new AccountControllerLossesOptions { Payments = "application" },
+                    Fees = new AccountControllerFeesOptions { Payer = feePayer },
+                    Losses = new AccountControllerLossesOptions { Payments = feePayer == FeePayers.Account ? "stripe" : "application" },
                 }
                 : new AccountControllerOptions
                 {

@@ -62,7 +62,10 @@ public sealed class StripeClients(
             connectBase,
             stripeJsUrl,
             dashboardUrl,
-            settings.UsesEmbeddedSandbox);
+            settings.UsesEmbeddedSandbox)
+        {
+            ApplicationFeePercent = settings.ApplicationFeePercent,
+        };
     }
 
     private StripeClient Create(StripeOptions settings, string apiBase, string connectBase, int maxNetworkRetries) =>

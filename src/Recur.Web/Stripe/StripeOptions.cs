@@ -39,6 +39,16 @@ public sealed class StripeOptions
 
     public bool UsesEmbeddedSandbox => UseEmbeddedSandbox == true;
 
+    /// <summary>The platform's application fee on every payment of a connected account, in percent (0–100, at most two
+    /// decimals): <c>application_fee_percent</c> on subscriptions, <c>application_fee_amount</c> on one-off payments.
+    /// 0 (the default) takes no fee.</summary>
+    public decimal ApplicationFeePercent { get; set; }
+
+    /// <summary>Who pays Stripe's fees on the Express accounts Recur creates (<c>controller.fees.payer</c>):
+    /// <c>application</c> (the default: the platform pays them and carries negative balances) or <c>account</c>
+    /// (Stripe charges the connected account and carries the losses).</summary>
+    public string FeePayer { get; set; } = FeePayers.Application;
+
     public static string KeyPrefix(StripeEnvironment environment, bool secret) => (environment, secret) switch
     {
         (StripeEnvironment.Test, true) => "sk_test_",
@@ -46,6 +56,13 @@ public sealed class StripeOptions
         (StripeEnvironment.Production, true) => "sk_live_",
         _ => "pk_live_",
     };
+}
+
+/// <summary>The values of <see cref="StripeOptions.FeePayer"/>.</summary>
+public static class FeePayers
+{
+    public const string Application = "application";
+    public const string Account = "account";
 }
 
 /// <summary>Fills the embedded-sandbox defaults into an environment whose keys are not configured.</summary>
@@ -126,6 +143,14 @@ public sealed class StripeOptionsValidation : IValidateOptions<StripeOptions>
         if (!options.UsesEmbeddedSandbox && string.IsNullOrWhiteSpace(options.WebhookSecret))
         {
             failures.Add($"{section}:WebhookSecret is required when the environment does not use the embedded sandbox.");
+        }
+        if (options.ApplicationFeePercent is < 0 or > 100 || decimal.Round(options.ApplicationFeePercent, 2) != options.ApplicationFeePercent)
+        {
+            failures.Add($"{section}:ApplicationFeePercent must be a percentage from 0 to 100 with at most two decimals.");
+        }
+        if (options.FeePayer is not (FeePayers.Application or FeePayers.Account))
+        {
+            failures.Add($"{section}:FeePayer must be {FeePayers.Application} or {FeePayers.Account}.");
         }
         foreach (var (key, value) in new[] { ("ApiBase", options.ApiBase), ("ConnectBase", options.ConnectBase), ("StripeJsUrl", options.StripeJsUrl) })
         {

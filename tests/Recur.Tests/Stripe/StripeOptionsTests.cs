@@ -48,6 +48,28 @@ public sealed class StripeOptionsTests
         Assert.Equal("ca_abc", options.ClientId);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("100.01")]
+    [InlineData("2.505")]
+    public void An_application_fee_outside_0_to_100_percent_is_refused_at_start(string percent)
+    {
+        var failures = Failures(StripeEnvironment.Test, new StripeOptions { ApplicationFeePercent = decimal.Parse(percent, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Equal(["Stripe:Test:ApplicationFeePercent must be a percentage from 0 to 100 with at most two decimals."], failures);
+    }
+
+    [Fact]
+    public void The_fee_payer_is_the_application_or_the_account_and_nothing_else()
+    {
+        var failures = Failures(StripeEnvironment.Production, new StripeOptions { FeePayer = "stripe" });
+
+        Assert.Equal(["Stripe:Production:FeePayer must be application or account."], failures);
+        Assert.Equal("application", new StripeOptions().FeePayer);
+        Assert.Equal(0m, new StripeOptions().ApplicationFeePercent);
+        Assert.Empty(Failures(StripeEnvironment.Test, new StripeOptions { FeePayer = "account", ApplicationFeePercent = 100m }));
+    }
+
     [Fact]
     public void A_live_key_in_the_test_environment_is_refused_at_start()
     {
