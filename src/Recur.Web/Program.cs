@@ -1,6 +1,7 @@
 using Recur.Web.Catalog;
 using Recur.Web.Checkout;
 using Recur.Web.Data;
+using Recur.Web.Edge;
 using Recur.Web.Health;
 using Recur.Web.Integrations;
 using Recur.Web.Pages;
@@ -28,6 +29,7 @@ builder.Services.AddRazorPages(options =>
 });
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 
+builder.AddEdge();
 builder.AddData();
 builder.AddTenants();
 builder.AddStripe();
@@ -42,6 +44,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 
 app.UseExceptionHandler();
+app.UseEdge();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();

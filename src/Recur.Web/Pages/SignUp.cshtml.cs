@@ -40,7 +40,7 @@ public sealed class SignUpModel(TenantSignUp signUp) : PageModel
         [Required(ErrorMessage = "Enter your email."), EmailAddress(ErrorMessage = "Enter a valid email."), StringLength(256)]
         public string Email { get; set; } = "";
 
-        [Required(ErrorMessage = "Choose a password."), StringLength(200, MinimumLength = 8, ErrorMessage = "The password needs at least 8 characters.")]
+        [Required(ErrorMessage = "Choose a password."), StringLength(200, MinimumLength = TenantsSetup.MinimumPasswordLength, ErrorMessage = "The password needs at least 12 characters.")]
         public string Password { get; set; } = "";
     }
 }

@@ -51,12 +51,24 @@ public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Stripe:Production:ClientId"] = ClientId,
             ["Stripe:Production:UseEmbeddedSandbox"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Every test talks from 127.0.0.1: limits for a crowd, unless a test class sets its own (ExtraSettings).
+            ["RateLimits:SignIn:PermitLimit"] = "100000",
+            ["RateLimits:SignUp:PermitLimit"] = "100000",
+            ["RateLimits:CheckoutOrders:PermitLimit"] = "100000",
+            ["RateLimits:Webhooks:PermitLimit"] = "100000",
         };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>Settings a test class's own factory adds or overrides (e.g. low rate limits).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
     public async ValueTask InitializeAsync()
     {

@@ -41,7 +41,7 @@ public sealed class SignUpTests(RecurFactory factory) : IClassFixture<RecurFacto
 
         Assert.Equal(HttpStatusCode.OK, result.Status);
         Assert.Equal("/signup", result.Url.AbsolutePath);
-        Assert.Contains("The password needs at least 8 characters.", result.Text);
+        Assert.Contains("The password needs at least 12 characters.", result.Text);
     }
 
     [Fact]

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc;
+using Recur.Tests.Infrastructure;
+
+namespace Recur.Tests.Edge;
+
+public sealed class RequestBodyLimitTests(RecurFactory factory) : IClassFixture<RecurFactory>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_30_megabyte_webhook_body_is_refused_with_413_problem_details()
+    {
+        using var http = new HttpClient { BaseAddress = factory.ServerAddress };
+        var body = new string('x', 30 * 1024 * 1024);
+        // As curl does for a large body: the headers first, the body only once the server says to go on.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe/test")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await http.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(Cancel);
+        Assert.Equal("The request is too large.", problem!.Title);
+    }
+
+    [Fact]
+    public async Task An_oversized_body_sent_without_a_declared_length_is_refused_with_413_not_500()
+    {
+        using var http = new HttpClient { BaseAddress = factory.ServerAddress };
+        var content = new StreamContent(new MemoryStream(new byte[3 * 1024 * 1024]));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe/test") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await http.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task An_oversized_form_post_to_a_page_is_refused_with_413()
+    {
+        using var browser = factory.NewBrowser();
+        var page = await browser.GetAsync("/signin");
+
+        using var response = await browser.PostRawAsync(page, page.FormWithField("Form.Password"), new Dictionary<string, string>
+        {
+            ["Form.Email"] = "big@example.com",
+            ["Form.Password"] = new string('p', 2 * 1024 * 1024),
+        });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_oversized_checkout_order_is_refused_with_413()
+    {
+        using var http = new HttpClient { BaseAddress = factory.ServerAddress };
+
+        using var response = await http.PostAsJsonAsync("/api/checkout/anything/orders", new { name = new string('n', 2 * 1024 * 1024) }, Cancel);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(Cancel);
+        Assert.Equal(413, problem!.Status);
+    }
+}
