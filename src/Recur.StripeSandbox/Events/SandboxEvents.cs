@@ -17,10 +17,13 @@ public sealed class SandboxEvents(SandboxStore store, TimeProvider time, Webhook
         IReadOnlyList<string> platforms, JsonObject? previousAttributes = null, string? idempotencyKey = null)
     {
         var id = Ids.New("evt");
-        var data = new JsonObject { ["object"] = dataObject.DeepClone() };
-        if (previousAttributes is not null)
+        var payload = dataObject.DeepClone().AsObject();
+        var previous = previousAttributes?.DeepClone().AsObject();
+        IncludableFields.StripForEvent(payload, previous);
+        var data = new JsonObject { ["object"] = payload };
+        if (previous is not null)
         {
-            data["previous_attributes"] = previousAttributes.DeepClone();
+            data["previous_attributes"] = previous;
         }
 
         var created = time.GetUtcNow().ToUnixTimeSeconds();

@@ -61,12 +61,20 @@ public sealed class StripeRequest
     /// <summary>A new object in the caller's scope (platform, mode and <c>Stripe-Account</c>).</summary>
     public StoredObject NewObject(string kind, string id, JsonObject data) => Caller.NewObject(kind, id, Now, data);
 
-    /// <summary>The object as JSON, with the request's <c>expand[]</c> applied.</summary>
+    /// <summary>The object as JSON, with the request's <c>expand[]</c> applied and includable fields it did not ask
+    /// for left out (<see cref="IncludableFields"/>).</summary>
     public IResult Respond(JsonObject data, int status = StatusCodes.Status200OK)
     {
         var body = data.DeepClone().AsObject();
-        var error = Expansion.Apply(body, Params.Strings("expand"), ResolveForExpand);
-        return error ?? new StripeJsonResult(body, status);
+        var expand = Params.Strings("expand");
+        var error = Expansion.Apply(body, expand, ResolveForExpand);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        IncludableFields.Strip(body, expand);
+        return new StripeJsonResult(body, status);
     }
 
     /// <summary>A page of a list, newest first, with <c>limit</c>, <c>starting_after</c> and <c>ending_before</c>.</summary>
@@ -78,8 +86,15 @@ public sealed class StripeRequest
             return page.Error;
         }
 
-        var error = Expansion.Apply(page.Body!, Params.Strings("expand"), ResolveForExpand);
-        return error ?? new StripeJsonResult(page.Body!);
+        var expand = Params.Strings("expand");
+        var error = Expansion.Apply(page.Body!, expand, ResolveForExpand);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        IncludableFields.Strip(page.Body!, expand);
+        return new StripeJsonResult(page.Body!);
     }
 
     private JsonObject? ResolveForExpand(string id)

@@ -46,7 +46,11 @@ public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clie
         var stripeSubscription = await stripe.Subscriptions.GetAsync(subscription.StripeSubscriptionId, get, account, cancellationToken);
         ApplySubscription(subscription, stripeSubscription, observedAt);
 
-        var invoices = await stripe.Invoices.ListAsync(new InvoiceListOptions { Subscription = stripeSubscription.Id, Limit = 24 }, account, cancellationToken);
+        // invoice.payments is includable: Stripe leaves it out unless asked for (https://docs.stripe.com/api/invoices/object).
+        var invoices = await stripe.Invoices.ListAsync(new InvoiceListOptions
+        {
+            Subscription = stripeSubscription.Id, Limit = 24, Expand = ["data.payments"],
+        }, account, cancellationToken);
         var payments = await db.Payments.IgnoreQueryFilters().Where(p => p.SubscriptionId == subscription.Id).ToListAsync(cancellationToken);
         foreach (var invoice in invoices.Data)
         {
@@ -68,7 +72,7 @@ public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clie
         // The latest invoice's payment: its PaymentIntent carries the state (processing while BACS settles) and the decline.
         var latest = invoices.Data.FirstOrDefault(i => i.Id == stripeSubscription.LatestInvoiceId) ?? invoices.Data.FirstOrDefault();
         string? mandateId = null;
-        if (latest is { AmountDue: > 0 } && await PaymentIntentIdAsync(stripe, subscription, latest, account, cancellationToken) is { } paymentIntentId)
+        if (latest is { AmountDue: > 0 } && await PaymentIntentIdAsync(subscription, latest, cancellationToken) is { } paymentIntentId)
         {
             var getIntent = new PaymentIntentGetOptions();
             getIntent.AddExpand("payment_method");
@@ -158,11 +162,10 @@ public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clie
             CheckoutOrders.Utc(invoice.StatusTransitions?.PaidAt), invoice.HostedInvoiceUrl);
     }
 
-    /// <summary>The invoice's PaymentIntent: from <c>invoice.payments</c> when Stripe includes it; for the first
-    /// invoice, the one the checkout confirmed; otherwise the customer's newest PaymentIntent created since the
-    /// invoice.</summary>
-    private async Task<string?> PaymentIntentIdAsync(V1Services stripe, Subscription subscription, Invoice invoice, RequestOptions account,
-        CancellationToken cancellationToken)
+    /// <summary>The invoice's PaymentIntent: from <c>invoice.payments</c> (expanded by the list above); before Stripe
+    /// lists a payment, the one the checkout confirmed for the first invoice, or the one already recorded for it. Never
+    /// guessed from amounts and times: null when Stripe names none.</summary>
+    private async Task<string?> PaymentIntentIdAsync(Subscription subscription, Invoice invoice, CancellationToken cancellationToken)
     {
         var fromInvoice = invoice.Payments?.Data?.OrderByDescending(p => p.IsDefault).Select(p => p.Payment?.PaymentIntentId).FirstOrDefault(id => id is not null);
         if (fromInvoice is not null)
@@ -176,20 +179,9 @@ public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clie
         {
             return checkoutIntent;
         }
-        var known = await db.Payments.IgnoreQueryFilters()
+        return await db.Payments.IgnoreQueryFilters()
             .Where(p => p.StripeInvoiceId == invoice.Id && p.StripeAccountId == subscription.StripeAccountId)
             .Select(p => p.StripePaymentIntentId).FirstOrDefaultAsync(cancellationToken);
-        if (known is not null)
-        {
-            return known;
-        }
-        var customer = await db.Customers.IgnoreQueryFilters().SingleAsync(c => c.Id == subscription.CustomerId, cancellationToken);
-        var intents = await stripe.PaymentIntents.ListAsync(new PaymentIntentListOptions { Customer = customer.StripeCustomerId, Limit = 5 }, account, cancellationToken);
-        return intents.Data
-            .Where(i => i.Amount == invoice.AmountDue && i.Created >= invoice.Created.AddSeconds(-1))
-            .OrderByDescending(i => i.Created)
-            .Select(i => i.Id)
-            .FirstOrDefault();
     }
 
     public static PaymentError? ErrorOf(StripeError? error, DateTimeOffset at) =>

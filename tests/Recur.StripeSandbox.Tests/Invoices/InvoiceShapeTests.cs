@@ -28,8 +28,8 @@ public sealed class InvoiceShapeTests(SandboxFixture sandbox) : IClassFixture<Sa
         var items = await shop.GetJsonAsync($"/v1/invoiceitems?customer={customer.Id}");
         var item = await shop.GetJsonAsync($"/v1/invoiceitems/{pending.Id}");
         var deleted = await shop.DeleteJsonAsync($"/v1/invoiceitems/{pending.Id}");
-        var invoice = await shop.GetJsonAsync($"/v1/invoices/{created.LatestInvoiceId}");
-        var open = await shop.GetJsonAsync($"/v1/invoices/{(await shop.SubscribeAsync(customer.Id, price.Id)).LatestInvoiceId}");
+        var invoice = await shop.GetJsonAsync($"/v1/invoices/{created.LatestInvoiceId}?expand[]=payments");
+        var open = await shop.GetJsonAsync($"/v1/invoices/{(await shop.SubscribeAsync(customer.Id, price.Id)).LatestInvoiceId}?expand[]=confirmation_secret");
         var lines = await shop.GetJsonAsync($"/v1/invoices/{created.LatestInvoiceId}/lines");
         var payments = await shop.GetJsonAsync($"/v1/invoice_payments?invoice={created.LatestInvoiceId}");
         var payment = await shop.GetJsonAsync($"/v1/invoice_payments/{payments["data"]![0]!["id"]}");

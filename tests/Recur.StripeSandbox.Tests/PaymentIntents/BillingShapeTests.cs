@@ -54,9 +54,9 @@ public sealed class BillingShapeTests(SandboxFixture sandbox) : IClassFixture<Sa
         FixtureShapes.AssertShape("setup_attempt", (await shop.GetJsonAsync($"/v1/setup_attempts?setup_intent={setup.Id}"))["data"]![0]!.AsObject());
         FixtureShapes.AssertShape("payment_intent", await shop.GetJsonAsync($"/v1/payment_intents/{payment.Id}"));
         FixtureShapes.AssertShape("payment_intent", await shop.GetJsonAsync($"/v1/payment_intents/{declined.Id}"));
-        FixtureShapes.AssertShape("charge", await shop.GetJsonAsync($"/v1/charges/{payment.LatestChargeId}"));
-        FixtureShapes.AssertShape("charge", await shop.GetJsonAsync($"/v1/charges/{declined.LatestChargeId}"));
-        var expanded = await shop.GetJsonAsync($"/v1/payment_intents/{payment.Id}?expand[]=latest_charge&expand[]=payment_method");
+        FixtureShapes.AssertShape("charge", await shop.GetJsonAsync($"/v1/charges/{payment.LatestChargeId}?expand[]=refunds"));
+        FixtureShapes.AssertShape("charge", await shop.GetJsonAsync($"/v1/charges/{declined.LatestChargeId}?expand[]=refunds"));
+        var expanded = await shop.GetJsonAsync($"/v1/payment_intents/{payment.Id}?expand[]=latest_charge.refunds&expand[]=payment_method");
         FixtureShapes.AssertShape("charge", expanded["latest_charge"]!.AsObject());
         FixtureShapes.AssertShape("payment_method", expanded["payment_method"]!.AsObject());
     }
@@ -83,7 +83,7 @@ public sealed class BillingShapeTests(SandboxFixture sandbox) : IClassFixture<Sa
             "revocation_reason", "display_name", "service_user_number");
         FixtureShapes.AssertShape("setup_intent", await shop.GetJsonAsync($"/v1/setup_intents/{setup.Id}"));
         FixtureShapes.AssertShape("payment_intent", await shop.GetJsonAsync($"/v1/payment_intents/{payment.Id}"));
-        var charge = await shop.GetJsonAsync($"/v1/charges/{payment.LatestChargeId}");
+        var charge = await shop.GetJsonAsync($"/v1/charges/{payment.LatestChargeId}?expand[]=refunds");
         FixtureShapes.AssertShape("charge", charge, "payment_method_details.card");
         FixtureShapes.AssertKeys(charge["payment_method_details"]!["bacs_debit"], "fingerprint", "last4", "mandate", "sort_code");
         Assert.Equal("pending", charge["status"]!.ToString());

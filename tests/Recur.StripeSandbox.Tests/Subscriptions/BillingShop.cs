@@ -132,13 +132,22 @@ public sealed class BillingShop
         return await Shop.Browser.V1.PaymentIntents.ConfirmAsync(PaymentIntentOf(subscription.LatestInvoice), confirm, On(), Ct);
     }
 
+    /// <summary>The subscription with its latest invoice, that invoice's payments and confirmation secret expanded
+    /// (both are includable: absent unless asked for, as at Stripe).</summary>
     public Task<Subscription> SubscriptionAsync(string id) =>
-        Server.V1.Subscriptions.GetAsync(id, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, On(), Ct);
+        Server.V1.Subscriptions.GetAsync(id, new SubscriptionGetOptions
+        {
+            Expand = ["latest_invoice.payments", "latest_invoice.confirmation_secret"],
+        }, On(), Ct);
 
-    public Task<Invoice> InvoiceAsync(string id) => Server.V1.Invoices.GetAsync(id, null, On(), Ct);
+    public Task<Invoice> InvoiceAsync(string id) =>
+        Server.V1.Invoices.GetAsync(id, new InvoiceGetOptions { Expand = ["payments", "confirmation_secret"] }, On(), Ct);
 
     public async Task<List<Invoice>> InvoicesAsync(string subscriptionId) =>
-        (await Server.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = subscriptionId }, On(), Ct)).Data;
+        (await Server.V1.Invoices.ListAsync(new InvoiceListOptions
+        {
+            Subscription = subscriptionId, Expand = ["data.payments", "data.confirmation_secret"],
+        }, On(), Ct)).Data;
 
     public Task<PaymentIntent> PaymentIntentAsync(string id) => Server.V1.PaymentIntents.GetAsync(id, null, On(), Ct);
 
