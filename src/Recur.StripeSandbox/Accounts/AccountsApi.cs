@@ -37,7 +37,16 @@ public static class AccountsApi
         return request.Caller.StripeAccount is null || request.Caller.StripeAccount == id ? account : null;
     }
 
-    internal static IResult NoSuchAccount(string id) => StripeErrors.NotFound("account", id, "account");
+    /// <summary>
+    /// An account id the caller cannot reach. The platform itself gets Stripe's 403 <c>account_invalid</c>, the answer
+    /// that does not say whether the account exists (https://docs.stripe.com/error-codes#account-invalid; the same
+    /// error as for an unreachable <c>Stripe-Account</c> header); a connected account asking about another account
+    /// gets <c>resource_missing</c>.
+    /// </summary>
+    internal static IResult NoSuchAccount(StripeRequest request, string id) =>
+        request.Caller.StripeAccount is null
+            ? StripeErrors.AccountInvalid(request.Caller.Key, id)
+            : StripeErrors.NotFound("account", id, "account");
 
     /// <summary>Calls that only a platform can make for itself, not with a <c>Stripe-Account</c> header.</summary>
     internal static IResult PlatformOnly() =>
@@ -148,7 +157,7 @@ public static class AccountsApi
     private static IResult Retrieve(StripeRequest request, string id)
     {
         var account = Visible(request, id);
-        return account is null ? NoSuchAccount(id) : request.Respond(account.Data);
+        return account is null ? NoSuchAccount(request, id) : request.Respond(account.Data);
     }
 
     /// <summary><c>GET /v1/account</c>: the <c>Stripe-Account</c> account, or the platform's own account.</summary>
@@ -157,7 +166,7 @@ public static class AccountsApi
         if (request.Caller.StripeAccount is { } id)
         {
             var account = Visible(request, id);
-            return account is null ? NoSuchAccount(id) : request.Respond(account.Data);
+            return account is null ? NoSuchAccount(request, id) : request.Respond(account.Data);
         }
 
         return request.Respond(AccountObjects.PlatformAccount(request.Caller.Platform, PlatformCreated));
@@ -167,7 +176,7 @@ public static class AccountsApi
     {
         if (Visible(request, id) is null)
         {
-            return NoSuchAccount(id);
+            return NoSuchAccount(request, id);
         }
 
         var p = request.Params;
@@ -192,7 +201,7 @@ public static class AccountsApi
         var account = Visible(request, id);
         if (account is null)
         {
-            return NoSuchAccount(id);
+            return NoSuchAccount(request, id);
         }
 
         if (request.Caller.StripeAccount is not null)

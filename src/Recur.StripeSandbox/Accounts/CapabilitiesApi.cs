@@ -21,7 +21,7 @@ internal static class CapabilitiesApi
         var account = AccountsApi.Visible(request, id);
         if (account is null)
         {
-            return AccountsApi.NoSuchAccount(id);
+            return AccountsApi.NoSuchAccount(request, id);
         }
 
         var items = Capabilities.Requested(account.Meta)
@@ -36,7 +36,7 @@ internal static class CapabilitiesApi
         var account = AccountsApi.Visible(request, id);
         if (account is null)
         {
-            return AccountsApi.NoSuchAccount(id);
+            return AccountsApi.NoSuchAccount(request, id);
         }
 
         return Capabilities.Known.Contains(capability)
@@ -49,7 +49,7 @@ internal static class CapabilitiesApi
         var account = AccountsApi.Visible(request, id);
         if (account is null)
         {
-            return AccountsApi.NoSuchAccount(id);
+            return AccountsApi.NoSuchAccount(request, id);
         }
 
         if (!Capabilities.Known.Contains(capability))

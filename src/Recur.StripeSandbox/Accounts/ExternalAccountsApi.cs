@@ -22,7 +22,7 @@ internal static class ExternalAccountsApi
         var account = AccountsApi.Visible(request, id);
         if (account is null)
         {
-            return AccountsApi.NoSuchAccount(id);
+            return AccountsApi.NoSuchAccount(request, id);
         }
 
         var kind = request.Params.String("object");
@@ -43,7 +43,7 @@ internal static class ExternalAccountsApi
         var account = AccountsApi.Visible(request, id);
         if (account is null)
         {
-            return AccountsApi.NoSuchAccount(id);
+            return AccountsApi.NoSuchAccount(request, id);
         }
 
         var bank = Banks(account).FirstOrDefault(b => b["id"]?.ToString() == externalAccount);
@@ -57,7 +57,7 @@ internal static class ExternalAccountsApi
         var account = AccountsApi.Visible(request, id);
         if (account is null)
         {
-            return AccountsApi.NoSuchAccount(id);
+            return AccountsApi.NoSuchAccount(request, id);
         }
 
         var p = request.Params;

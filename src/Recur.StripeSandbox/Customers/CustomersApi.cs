@@ -21,8 +21,8 @@ public static class CustomersApi
 
     private static readonly string[] SharedParameters =
     [
-        "address", "business_name", "description", "email", "individual_name", "invoice_settings", "metadata", "name",
-        "phone", "preferred_locales", "shipping", "tax_exempt",
+        "address", "balance", "business_name", "description", "email", "individual_name", "invoice_settings", "metadata",
+        "name", "phone", "preferred_locales", "shipping", "tax_exempt",
     ];
 
     private static readonly string[] CreateParameters = [.. SharedParameters, "payment_method", "test_clock"];
@@ -282,6 +282,19 @@ public static class CustomersApi
         if (error is not null)
         {
             return error;
+        }
+
+        // balance: an integer in the currency's minor unit, negative for a credit, positive for an amount owed
+        // (https://docs.stripe.com/api/customers/create#create_customer-balance, .../update#update_customer-balance).
+        if (p.Node("balance") is { } balanceNode)
+        {
+            if (balanceNode is not JsonValue || !p.TryLong("balance", out var balance) || balance is null)
+            {
+                return StripeErrors.InvalidRequest($"Invalid integer: {(balanceNode is JsonValue ? balanceNode.ToString() : "")}",
+                    "balance", "parameter_invalid_integer");
+            }
+
+            data["balance"] = balance.Value;
         }
 
         foreach (var field in new[] { "business_name", "description", "individual_name", "name", "phone" })

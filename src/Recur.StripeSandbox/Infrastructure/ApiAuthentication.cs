@@ -10,7 +10,7 @@ public static class ApiAuthentication
     public static IApplicationBuilder UseStripeApiAuthentication(this IApplicationBuilder app) =>
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), branch => branch.Use(async (context, next) =>
         {
-            var failure = Authenticate(context);
+            var failure = Authenticate(context, await CredentialsInBodyAsync(context));
             if (failure is not null)
             {
                 await failure.ExecuteAsync(context);
@@ -23,9 +23,37 @@ public static class ApiAuthentication
     public static ApiCaller Caller(this HttpContext context) =>
         context.Features.Get<ApiCaller>() ?? throw new InvalidOperationException("The request was not authenticated.");
 
-    private static IResult? Authenticate(HttpContext context)
+    /// <summary>
+    /// Stripe.js sends the publishable key as <c>key</c> and the connected account as <c>_stripe_account</c> among the
+    /// form fields (or the query of a GET), next to <c>client_secret</c>, not in headers (https://docs.stripe.com/js:
+    /// <c>Stripe(publishableKey, {stripeAccount})</c> calls the API from the browser). Accepted only where a publishable
+    /// key is, only when no Authorization header is sent, and only for a publishable key.
+    /// </summary>
+    private static async Task<BodyCredentials?> CredentialsInBodyAsync(HttpContext context)
     {
-        var raw = ApiKey.FromHeader(context.Request.Headers.Authorization);
+        if (context.Request.Headers.ContainsKey("Authorization")
+            || context.GetEndpoint()?.Metadata.GetMetadata<AllowsPublishableKey>() is null)
+        {
+            return null;
+        }
+
+        string? key = context.Request.Query["key"].FirstOrDefault();
+        string? account = context.Request.Query["_stripe_account"].FirstOrDefault();
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadStripeFormAsync(context.RequestAborted);
+            key ??= form["key"].FirstOrDefault();
+            account ??= form["_stripe_account"].FirstOrDefault();
+        }
+
+        return ApiKey.Parse(key) is { IsSecret: false } ? new BodyCredentials(key!, account) : null;
+    }
+
+    private sealed record BodyCredentials(string Key, string? StripeAccount);
+
+    private static IResult? Authenticate(HttpContext context, BodyCredentials? inBody)
+    {
+        var raw = inBody?.Key ?? ApiKey.FromHeader(context.Request.Headers.Authorization);
         if (raw is null)
         {
             return StripeErrors.Unauthorized(
@@ -45,7 +73,7 @@ public static class ApiAuthentication
                 "This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.");
         }
 
-        string? stripeAccount = context.Request.Headers["Stripe-Account"].FirstOrDefault();
+        string? stripeAccount = context.Request.Headers["Stripe-Account"].FirstOrDefault() ?? inBody?.StripeAccount;
         if (string.IsNullOrWhiteSpace(stripeAccount))
         {
             stripeAccount = null;
@@ -57,13 +85,11 @@ public static class ApiAuthentication
             if (account is null || account.Kind != "account" || account.Livemode != key.Livemode
                 || !AccountAccess.IsConnected(account, key.Platform))
             {
-                return StripeErrors.Create(StatusCodes.Status403Forbidden, "invalid_request_error",
-                    $"The provided key '{ApiKey.Redact(raw)}' does not have access to account '{stripeAccount}' (or that account does not exist). Application access may have been revoked.",
-                    "account_invalid");
+                return StripeErrors.AccountInvalid(key, stripeAccount);
             }
         }
 
-        context.Features.Set(new ApiCaller(key, stripeAccount));
+        context.Features.Set(new ApiCaller(key, stripeAccount, CredentialsInBody: inBody is not null));
         return null;
     }
 }

@@ -5,8 +5,10 @@ namespace Recur.StripeSandbox.Infrastructure;
 /// <summary>
 /// Who is calling: the platform and mode of the key, and the connected account named by <c>Stripe-Account</c>
 /// (null when the platform acts for itself). Set by <see cref="ApiAuthentication"/> before an endpoint runs.
+/// <paramref name="CredentialsInBody"/>: the key (and account) came as <c>key</c> / <c>_stripe_account</c> parameters,
+/// as Stripe.js sends them; they are then not parameters of the call itself.
 /// </summary>
-public sealed record ApiCaller(ApiKey Key, string? StripeAccount)
+public sealed record ApiCaller(ApiKey Key, string? StripeAccount, bool CredentialsInBody = false)
 {
     public string Platform => Key.Platform;
 

@@ -12,6 +12,9 @@ public sealed record ApiKey(string Platform, bool Livemode, bool IsSecret)
 {
     public string ClientId => $"ca_{Platform}";
 
+    /// <summary>The key as the client sent it.</summary>
+    public string Text => $"{(IsSecret ? "sk" : "pk")}_{(Livemode ? "live" : "test")}_{Platform}";
+
     public static ApiKey? Parse(string? raw)
     {
         if (string.IsNullOrEmpty(raw))

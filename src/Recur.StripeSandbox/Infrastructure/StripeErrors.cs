@@ -44,6 +44,13 @@ public static class StripeErrors
         Create(StatusCodes.Status404NotFound, "invalid_request_error", $"No such {objectName}: '{id}'",
             "resource_missing", param);
 
+    /// <summary>403 <c>account_invalid</c>: the key cannot act for the account, or the account does not exist; Stripe
+    /// does not say which (https://docs.stripe.com/error-codes#account-invalid).</summary>
+    public static IResult AccountInvalid(ApiKey key, string accountId) =>
+        Create(StatusCodes.Status403Forbidden, "invalid_request_error",
+            $"The provided key '{ApiKey.Redact(key.Text)}' does not have access to account '{accountId}' (or that account does not exist). Application access may have been revoked.",
+            "account_invalid");
+
     public static IResult Unauthorized(string message) =>
         Create(StatusCodes.Status401Unauthorized, "invalid_request_error", message);
 

@@ -33,6 +33,9 @@ public sealed class StripeRequest
 
     public long Now => Time.GetUtcNow().ToUnixTimeSeconds();
 
+    /// <summary>The request's <c>Stripe-Version</c>; null means the account's default version.</summary>
+    public string? ApiVersion => Http.Request.Headers["Stripe-Version"].FirstOrDefault();
+
     /// <summary>The request's <c>Idempotency-Key</c>, for the <c>request</c> field of the events it causes.</summary>
     public string? IdempotencyKey => Http.Request.Headers["Idempotency-Key"].FirstOrDefault();
 
@@ -48,7 +51,13 @@ public sealed class StripeRequest
             pairs.AddRange(form.SelectMany(f => f.Value.Select(v => KeyValuePair.Create(f.Key, v ?? ""))));
         }
 
-        return new StripeRequest(context, context.Caller(), StripeParams.Parse(pairs));
+        var caller = context.Caller();
+        if (caller.CredentialsInBody)
+        {
+            pairs.RemoveAll(pair => pair.Key is "key" or "_stripe_account");
+        }
+
+        return new StripeRequest(context, caller, StripeParams.Parse(pairs));
     }
 
     /// <summary>An object the caller may see, by id and kind; null when it does not exist for this caller.</summary>

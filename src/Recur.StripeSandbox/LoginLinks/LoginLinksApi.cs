@@ -35,7 +35,7 @@ public static class LoginLinksApi
         var account = AccountsApi.Visible(request, id);
         if (account is null)
         {
-            return AccountsApi.NoSuchAccount(id);
+            return AccountsApi.NoSuchAccount(request, id);
         }
 
         var unknown = request.Params.Unknown(null);

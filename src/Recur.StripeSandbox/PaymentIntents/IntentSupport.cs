@@ -97,6 +97,46 @@ public static class IntentSupport
         return options;
     }
 
+    /// <summary>
+    /// <c>payment_method_types[]</c> on creating or updating a PaymentIntent or SetupIntent: the types the intent may be
+    /// confirmed with (https://docs.stripe.com/api/payment_intents/create#create_payment_intent-payment_method_types,
+    /// https://docs.stripe.com/api/setup_intents/create#create_setup_intent-payment_method_types). Requests made with an
+    /// API version before endive (or with none: the account's default) may send it; endive replaced it with
+    /// <c>allowed_payment_method_types</c> (Stripe.net 53's create options carry only that), so with an endive
+    /// <c>Stripe-Version</c> it stays an unknown parameter. Read as <c>allowed_payment_method_types</c> and validated the
+    /// same way; sending both, or it with <c>automatic_payment_methods[enabled]=true</c>, is refused.
+    /// </summary>
+    public static IResult? AcceptPaymentMethodTypes(StripeParams parameters, string? apiVersion)
+    {
+        if (!parameters.Has("payment_method_types") || apiVersion?.EndsWith(".endive", StringComparison.Ordinal) == true)
+        {
+            return null;
+        }
+
+        if (parameters.Has("allowed_payment_method_types"))
+        {
+            return StripeErrors.InvalidRequest(
+                "You may only specify one of these parameters: allowed_payment_method_types, payment_method_types.",
+                "payment_method_types");
+        }
+
+        if (parameters.String("automatic_payment_methods.enabled") == "true")
+        {
+            return StripeErrors.InvalidRequest(
+                "You may only specify one of these parameters: automatic_payment_methods, payment_method_types.",
+                "automatic_payment_methods");
+        }
+
+        if (parameters.Node("payment_method_types") is JsonValue)
+        {
+            return StripeErrors.InvalidRequest("Invalid array", "payment_method_types");
+        }
+
+        parameters.Root["allowed_payment_method_types"] = parameters.Root["payment_method_types"]!.DeepClone();
+        parameters.Root.Remove("payment_method_types");
+        return null;
+    }
+
     /// <summary>A list parameter as strings, or null when it was not sent.</summary>
     public static IReadOnlyList<string>? List(StripeParams parameters, string name) =>
         parameters.Has(name) ? parameters.Strings(name).Where(s => s != "").ToList() : null;

@@ -51,6 +51,12 @@ public static class PaymentIntentsApi
     private static IResult Create(StripeRequest request, PaymentIntentFlow flow)
     {
         var p = request.Params;
+        var typesError = IntentSupport.AcceptPaymentMethodTypes(p, request.ApiVersion);
+        if (typesError is not null)
+        {
+            return typesError;
+        }
+
         var unknown = p.Unknown(null, CreateParameters);
         if (unknown is not null)
         {
@@ -179,6 +185,12 @@ public static class PaymentIntentsApi
     private static IResult Update(string id, StripeRequest request)
     {
         var p = request.Params;
+        var typesError = IntentSupport.AcceptPaymentMethodTypes(p, request.ApiVersion);
+        if (typesError is not null)
+        {
+            return typesError;
+        }
+
         var unknown = p.Unknown(null, UpdateParameters);
         if (unknown is not null)
         {

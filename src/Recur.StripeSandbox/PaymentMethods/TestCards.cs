@@ -44,7 +44,7 @@ public enum CardBehaviour
 /// <summary>A decline as Stripe reports it: <c>code</c>, <c>decline_code</c> and the message customers may see.</summary>
 public sealed record CardDecline(string Code, string? DeclineCode, string Message);
 
-/// <summary>One row of Stripe's test card table (reference §5).</summary>
+/// <summary>One row of Stripe's test card table (https://docs.stripe.com/testing, reference §5).</summary>
 /// <param name="Key">The name kept on a card PaymentMethod instead of its number: the <c>pm_card_*</c> suffix, or a
 /// name of the sandbox's own for rows without one.</param>
 public sealed record TestCard(
@@ -78,7 +78,15 @@ public static class TestCards
         new("mastercard", "5555555555554444", "pm_card_mastercard", "mastercard", "credit", "US", CardBehaviour.Succeeds),
         new("amex", "378282246310005", "pm_card_amex", "amex", "credit", "US", CardBehaviour.Succeeds,
             ThreeDSecureSupported: false),
-        new("gb_visa", "4000008260000000", null, "visa", "credit", "GB", CardBehaviour.Succeeds),
+        new("mastercard_debit", "5200828282828210", "pm_card_mastercard_debit", "mastercard", "debit", "US",
+            CardBehaviour.Succeeds),
+        new("mastercard_prepaid", "5105105105105100", "pm_card_mastercard_prepaid", "mastercard", "prepaid", "US",
+            CardBehaviour.Succeeds),
+        new("discover", "6011111111111117", "pm_card_discover", "discover", "credit", "US", CardBehaviour.Succeeds),
+        new("diners", "3056930009020004", "pm_card_diners", "diners", "credit", "US", CardBehaviour.Succeeds),
+        new("jcb", "3566002020360505", "pm_card_jcb", "jcb", "credit", "JP", CardBehaviour.Succeeds),
+        new("unionpay", "6200000000000005", "pm_card_unionpay", "unionpay", "credit", "CN", CardBehaviour.Succeeds),
+        new("gb_visa", "4000008260000000", "pm_card_gb", "visa", "credit", "GB", CardBehaviour.Succeeds),
         new("gb_visa_debit", "4000058260000005", null, "visa", "debit", "GB", CardBehaviour.Succeeds),
         new("gb_mastercard", "5555558265554449", null, "mastercard", "credit", "GB", CardBehaviour.Succeeds),
         new("chargeDeclined", "4000000000000002", "pm_card_chargeDeclined", "visa", "credit", "US",
@@ -96,7 +104,7 @@ public static class TestCards
         new("chargeDeclinedProcessingError", "4000000000000119", "pm_card_chargeDeclinedProcessingError", "visa", "credit",
             "US", CardBehaviour.Declines, new("processing_error", "processing_error",
                 "An error occurred while processing your card. Try again in a little bit.")),
-        new("chargeDeclinedVelocityExceeded", "4000000000006975", null, "visa", "credit", "US", CardBehaviour.Declines,
+        new("chargeDeclinedVelocityExceeded", "4000000000006975", "pm_card_visa_chargeDeclinedVelocityLimitExceeded", "visa", "credit", "US", CardBehaviour.Declines,
             new("card_declined", "card_velocity_exceeded", "Your card was declined.")),
         new("chargeCustomerFail", "4000000000000341", "pm_card_chargeCustomerFail", "visa", "credit", "US",
             CardBehaviour.ChargesFail, GenericDecline),
@@ -120,11 +128,11 @@ public static class TestCards
             CardBehaviour.Succeeds),
         new("radarBlock", "4100000000000019", "pm_card_radarBlock", "visa", "credit", "US", CardBehaviour.RadarBlock,
             RadarBlocked),
-        new("createDisputeFraudulent", "4000000000000259", null, "visa", "credit", "US",
+        new("createDisputeFraudulent", "4000000000000259", "pm_card_createDispute", "visa", "credit", "US",
             CardBehaviour.SucceedsThenDisputed),
         new("refundAsyncSucceeds", "4000000000007726", null, "visa", "credit", "US", CardBehaviour.Succeeds),
-        new("refundAsyncFails", "4000000000005126", null, "visa", "credit", "US", CardBehaviour.Succeeds),
-        new("bypassPending", "4000000000000077", null, "visa", "credit", "US", CardBehaviour.Succeeds),
+        new("refundAsyncFails", "4000000000005126", "pm_card_refundFail", "visa", "credit", "US", CardBehaviour.Succeeds),
+        new("bypassPending", "4000000000000077", "pm_card_bypassPending", "visa", "credit", "US", CardBehaviour.Succeeds),
     ];
 
     private static readonly FrozenDictionary<string, TestCard> ByNumberTable =
@@ -133,8 +141,22 @@ public static class TestCards
     private static readonly FrozenDictionary<string, TestCard> ByKeyTable =
         All.ToFrozenDictionary(c => c.Key, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The ids Stripe's testing page gives today for the decline rows (https://docs.stripe.com/testing#declined-payments:
+    /// <c>pm_card_visa_chargeDeclined…</c>), next to the older ids of the same cards, which the API still accepts.
+    /// </summary>
+    private static readonly (string PaymentMethodId, string Key)[] Aliases =
+    [
+        ("pm_card_visa_chargeDeclined", "chargeDeclined"),
+        ("pm_card_visa_chargeDeclinedInsufficientFunds", "chargeDeclinedInsufficientFunds"),
+        ("pm_card_visa_chargeDeclinedLostCard", "chargeDeclinedLostCard"),
+        ("pm_card_visa_chargeDeclinedStolenCard", "chargeDeclinedStolenCard"),
+    ];
+
     private static readonly FrozenDictionary<string, TestCard> ByPaymentMethodIdTable =
-        All.Where(c => c.PaymentMethodId is not null).ToFrozenDictionary(c => c.PaymentMethodId!, StringComparer.Ordinal);
+        All.Where(c => c.PaymentMethodId is not null).Select(c => KeyValuePair.Create(c.PaymentMethodId!, c))
+            .Concat(Aliases.Select(a => KeyValuePair.Create(a.PaymentMethodId, All.Single(c => c.Key == a.Key))))
+            .ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The row for a card number; numbers outside the table get a generic succeeding row of their brand.</summary>
     public static TestCard ForNumber(string number, string brand) =>

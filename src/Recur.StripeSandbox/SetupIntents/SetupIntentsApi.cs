@@ -55,6 +55,12 @@ public static class SetupIntentsApi
     private static IResult Create(StripeRequest request, SetupIntentFlow flow)
     {
         var p = request.Params;
+        var typesError = IntentSupport.AcceptPaymentMethodTypes(p, request.ApiVersion);
+        if (typesError is not null)
+        {
+            return typesError;
+        }
+
         var unknown = p.Unknown(null, CreateParameters);
         if (unknown is not null)
         {
@@ -170,6 +176,12 @@ public static class SetupIntentsApi
     private static IResult Update(string id, StripeRequest request)
     {
         var p = request.Params;
+        var typesError = IntentSupport.AcceptPaymentMethodTypes(p, request.ApiVersion);
+        if (typesError is not null)
+        {
+            return typesError;
+        }
+
         var unknown = p.Unknown(null, UpdateParameters);
         if (unknown is not null)
         {

@@ -228,17 +228,21 @@ public sealed class AccountsTests(SandboxFixture sandbox) : IClassFixture<Sandbo
         Assert.Empty(await platform.Test.V1.Accounts.ListAsync(cancellationToken: Ct));
     }
 
+    /// <summary>https://docs.stripe.com/error-codes#account-invalid: Stripe does not say whether the account exists.</summary>
     [Fact]
-    public async Task An_unknown_account_is_resource_missing()
+    public async Task An_unknown_account_is_403_account_invalid_with_stripes_message()
     {
         var platform = sandbox.NewPlatform();
 
         var error = await Assert.ThrowsAsync<StripeException>(() =>
             platform.Test.V1.Accounts.GetAsync("acct_1DoesNotExist00", cancellationToken: Ct));
 
-        Assert.Equal(HttpStatusCode.NotFound, error.HttpStatusCode);
-        Assert.Equal("resource_missing", error.StripeError.Code);
-        Assert.Equal("No such account: 'acct_1DoesNotExist00'", error.StripeError.Message);
+        Assert.Equal(HttpStatusCode.Forbidden, error.HttpStatusCode);
+        Assert.Equal("account_invalid", error.StripeError.Code);
+        Assert.Equal("invalid_request_error", error.StripeError.Type);
+        Assert.Equal(
+            $"The provided key 'sk_test_****{platform.TestSecretKey[^4..]}' does not have access to account 'acct_1DoesNotExist00' (or that account does not exist). Application access may have been revoked.",
+            error.StripeError.Message);
     }
 
     [Fact]
@@ -254,7 +258,8 @@ public sealed class AccountsTests(SandboxFixture sandbox) : IClassFixture<Sandbo
         var delete = await Assert.ThrowsAsync<StripeException>(() => other.Test.V1.Accounts.DeleteAsync(account.Id, cancellationToken: Ct));
         var list = await other.Test.V1.Accounts.ListAsync(cancellationToken: Ct);
 
-        Assert.All([get, update, delete], e => Assert.Equal("resource_missing", e.StripeError.Code));
+        Assert.All([get, update, delete], e => Assert.Equal("account_invalid", e.StripeError.Code));
+        Assert.All([get, update, delete], e => Assert.Equal(HttpStatusCode.Forbidden, e.HttpStatusCode));
         Assert.Empty(list.Data);
         Assert.Equal("shop@example.com", (await owner.Test.V1.Accounts.GetAsync(account.Id, cancellationToken: Ct)).Email);
     }
@@ -268,7 +273,7 @@ public sealed class AccountsTests(SandboxFixture sandbox) : IClassFixture<Sandbo
         var error = await Assert.ThrowsAsync<StripeException>(() => platform.Live.V1.Accounts.GetAsync(testAccount.Id, cancellationToken: Ct));
         var liveAccount = await NewAccounts.ExpressAsync(platform.Live);
 
-        Assert.Equal("resource_missing", error.StripeError.Code);
+        Assert.Equal("account_invalid", error.StripeError.Code);
         Assert.Equal([testAccount.Id], (await platform.Test.V1.Accounts.ListAsync(cancellationToken: Ct)).Select(a => a.Id));
         Assert.Equal([liveAccount.Id], (await platform.Live.V1.Accounts.ListAsync(cancellationToken: Ct)).Select(a => a.Id));
     }
@@ -411,7 +416,7 @@ public sealed class AccountsTests(SandboxFixture sandbox) : IClassFixture<Sandbo
         Assert.True(deleted.Deleted);
         Assert.Equal(account.Id, deleted.Id);
         var error = await Assert.ThrowsAsync<StripeException>(() => platform.Test.V1.Accounts.GetAsync(account.Id, cancellationToken: Ct));
-        Assert.Equal("resource_missing", error.StripeError.Code);
+        Assert.Equal("account_invalid", error.StripeError.Code);
         Assert.Empty(await platform.Test.V1.Accounts.ListAsync(cancellationToken: Ct));
     }
 

@@ -132,4 +132,48 @@ public sealed class CustomersTests(SandboxFixture sandbox) : IClassFixture<Sandb
 
         Assert.Equal(param, error.StripeError.Param);
     }
+
+    /// <summary><c>balance</c> on create and update, in minor units, negative for a credit
+    /// (https://docs.stripe.com/api/customers/object#customer_object-balance).</summary>
+    [Theory]
+    [InlineData(null, null, 0L)]
+    [InlineData(-500L, null, -500L)]
+    [InlineData(1200L, null, 1200L)]
+    [InlineData(null, -250L, -250L)]
+    [InlineData(300L, 0L, 0L)]
+    public async Task A_customers_balance_is_set_on_create_or_update_and_shown_on_retrieve(long? onCreate, long? onUpdate,
+        long expected)
+    {
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
+        var created = await shop.Server.V1.Customers.CreateAsync(new CustomerCreateOptions
+        {
+            Email = "jenny@example.co.uk", Balance = onCreate,
+        }, shop.On(), Ct);
+        if (onUpdate is not null)
+        {
+            await shop.Server.V1.Customers.UpdateAsync(created.Id, new CustomerUpdateOptions { Balance = onUpdate }, shop.On(), Ct);
+        }
+
+        var read = await shop.Server.V1.Customers.GetAsync(created.Id, requestOptions: shop.On(), cancellationToken: Ct);
+
+        Assert.Equal(onCreate ?? 0, created.Balance);
+        Assert.Equal(expected, read.Balance);
+    }
+
+    [Theory]
+    [InlineData("balance", "ten")]
+    [InlineData("balance", "1.5")]
+    [InlineData("balance[x]", "1")]
+    public async Task A_balance_that_is_not_an_integer_is_refused(string name, string value)
+    {
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
+        var options = new CustomerCreateOptions { Email = "jenny@example.co.uk" };
+        options.AddExtraParam(name, value);
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => shop.Server.V1.Customers.CreateAsync(options, shop.On(), Ct));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
+        Assert.Equal("balance", error.StripeError.Param);
+        Assert.Empty(await shop.Server.V1.Customers.ListAsync(null, shop.On(), Ct));
+    }
 }

@@ -67,7 +67,7 @@ public sealed class LoginLinksTests(SandboxFixture sandbox) : IClassFixture<Sand
         var error = await Assert.ThrowsAsync<StripeException>(() =>
             other.Test.V1.Accounts.LoginLinks.CreateAsync(account.Id, cancellationToken: Ct));
 
-        Assert.Equal("resource_missing", error.StripeError.Code);
+        Assert.Equal("account_invalid", error.StripeError.Code);
     }
 
     private static async Task<Account> OnboardedExpressAsync(SandboxPlatform platform)

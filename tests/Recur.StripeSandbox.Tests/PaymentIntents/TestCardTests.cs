@@ -91,6 +91,62 @@ public sealed class TestCardTests(SandboxFixture sandbox) : IClassFixture<Sandbo
         }
     }
 
+    /// <summary>The <c>pm_card_*</c> ids of https://docs.stripe.com/testing (today's <c>pm_card_visa_chargeDeclined…</c>
+    /// names and the older ones), used straight from server code as Stripe recommends instead of card numbers.</summary>
+    [Theory]
+    [InlineData("pm_card_visa", "visa", "succeeded", null)]
+    [InlineData("pm_card_visa_debit", "visa", "succeeded", null)]
+    [InlineData("pm_card_mastercard", "mastercard", "succeeded", null)]
+    [InlineData("pm_card_mastercard_debit", "mastercard", "succeeded", null)]
+    [InlineData("pm_card_mastercard_prepaid", "mastercard", "succeeded", null)]
+    [InlineData("pm_card_amex", "amex", "succeeded", null)]
+    [InlineData("pm_card_discover", "discover", "succeeded", null)]
+    [InlineData("pm_card_jcb", "jcb", "succeeded", null)]
+    [InlineData("pm_card_unionpay", "unionpay", "succeeded", null)]
+    [InlineData("pm_card_gb", "visa", "succeeded", null)]
+    [InlineData("pm_card_visa_chargeDeclined", "visa", "requires_payment_method", "generic_decline")]
+    [InlineData("pm_card_chargeDeclined", "visa", "requires_payment_method", "generic_decline")]
+    [InlineData("pm_card_visa_chargeDeclinedInsufficientFunds", "visa", "requires_payment_method", "insufficient_funds")]
+    [InlineData("pm_card_visa_chargeDeclinedLostCard", "visa", "requires_payment_method", "lost_card")]
+    [InlineData("pm_card_visa_chargeDeclinedStolenCard", "visa", "requires_payment_method", "stolen_card")]
+    [InlineData("pm_card_visa_chargeDeclinedVelocityLimitExceeded", "visa", "requires_payment_method", "card_velocity_exceeded")]
+    [InlineData("pm_card_chargeDeclinedExpiredCard", "visa", "requires_payment_method", "expired_card")]
+    [InlineData("pm_card_chargeDeclinedIncorrectCvc", "visa", "requires_payment_method", "incorrect_cvc")]
+    [InlineData("pm_card_chargeDeclinedProcessingError", "visa", "requires_payment_method", "processing_error")]
+    [InlineData("pm_card_authenticationRequired", "visa", "requires_action", null)]
+    [InlineData("pm_card_authenticationRequiredOnSetup", "visa", "requires_action", null)]
+    [InlineData("pm_card_threeDSecure2Required", "visa", "requires_action", null)]
+    [InlineData("pm_card_radarBlock", "visa", "requires_payment_method", "fraudulent")]
+    [InlineData("pm_card_createDispute", "visa", "succeeded", null)]
+    [InlineData("pm_card_bypassPending", "visa", "succeeded", null)]
+    [InlineData("pm_card_refundFail", "visa", "succeeded", null)]
+    public async Task Each_test_payment_method_id_pays_as_stripe_says(string id, string brand, string status, string? declineCode)
+    {
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
+
+        var (intent, error) = await ConfirmOnSessionAsync(shop, id);
+        var card = await shop.Server.V1.PaymentMethods.GetAsync(
+            intent.PaymentMethodId ?? intent.LastPaymentError.PaymentMethod.Id, null, shop.On(), Ct);
+
+        Assert.Equal(status, intent.Status);
+        Assert.Equal(brand, card.Card.Brand);
+        Assert.StartsWith("pm_", card.Id, StringComparison.Ordinal);
+        Assert.NotEqual(id, card.Id);
+        Assert.Equal(declineCode, error?.StripeError.DeclineCode);
+        Assert.Equal(declineCode, intent.LastPaymentError?.DeclineCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_test_payment_method_id_is_resource_missing()
+    {
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => ConfirmOnSessionAsync(shop, "pm_card_visa_chargeDeclinedTeapot"));
+
+        Assert.Equal(HttpStatusCode.NotFound, error.HttpStatusCode);
+        Assert.Equal("resource_missing", error.StripeError.Code);
+    }
+
     [Fact]
     public async Task The_dispute_card_succeeds_then_a_fraudulent_dispute_is_opened()
     {
