@@ -21,6 +21,13 @@ public static class ApplicationFees
             return p.Node("application_fee_percent") is null ? null : InvalidPercent("");
         }
 
+        // An empty value is Stripe's "not set" for a parameter that can be unset (https://docs.stripe.com/api/metadata
+        // describes the same convention); Stripe.net sends one for an explicitly assigned null.
+        if (text == "")
+        {
+            return null;
+        }
+
         if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
             || value < 0 || value > 100 || decimal.Round(value, 2) != value)
         {
