@@ -1,3 +1,6 @@
+using Recur.StripeSandbox.Infrastructure;
+using Recur.StripeSandbox.WebhookEndpoints;
+
 namespace Recur.StripeSandbox;
 
 /// <summary>How one sandbox process is set up: where it listens and where it keeps its state.</summary>
@@ -26,6 +29,13 @@ public sealed class SandboxOptions
 
     /// <summary>Fault injection: every acknowledged webhook is sent a second time, as Stripe's at-least-once delivery may.</summary>
     public bool DuplicateWebhookDeliveries { get; set; }
+
+    /// <summary>Test hook: awaited when an authenticated <c>/v1</c> request arrives and again once it has run, before
+    /// its answer is sent (see <see cref="ApiRequestObserver"/>). Null: no hook.</summary>
+    public Func<ApiRequestStage, HttpContext, Task>? ObserveApiRequest { get; set; }
+
+    /// <summary>Test hook: awaited after each webhook delivery attempt, before its outcome is recorded. Null: no hook.</summary>
+    public Func<WebhookAttempt, Task>? ObserveWebhookAttempt { get; set; }
 
     /// <summary>
     /// How long an ordinary BACS debit stays <c>processing</c> (and a new mandate <c>pending</c>) before it settles.

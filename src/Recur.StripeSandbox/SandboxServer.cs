@@ -69,6 +69,7 @@ public static class SandboxServer
                 : StripeErrors.Create(StatusCodes.Status500InternalServerError, "api_error",
                     "An unknown error occurred on the sandbox's side.")).ExecuteAsync(context)));
         app.UseStripeApiAuthentication();
+        app.UseApiRequestObserver(options);
         app.UseStripeIdempotency();
 
         app.MapGet("/", () => TypedResults.Text("Recur Stripe sandbox"));

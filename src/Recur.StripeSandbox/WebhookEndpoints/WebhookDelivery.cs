@@ -167,6 +167,11 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
         var attempt = (int)JsonNumber.Read(delivery.Meta["attempts"]) + 1;
         var status = await PostAsync(endpoint, payload, cancellationToken);
         var delivered = status is >= 200 and < 300;
+        if (options.ObserveWebhookAttempt is { } observe)
+        {
+            var type = store.Find(eventId)?.Data["type"]?.ToString() ?? "";
+            await observe(new WebhookAttempt(eventId, type, endpointId, attempt, status));
+        }
         if (delivered && options.DuplicateWebhookDeliveries)
         {
             await PostAsync(endpoint, payload, cancellationToken);
@@ -272,6 +277,13 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A webhook delivery pass failed")]
     private partial void LogPassFailed(Exception exception);
+}
+
+/// <summary>One delivery attempt as <see cref="SandboxOptions.ObserveWebhookAttempt"/> sees it: the endpoint's
+/// status code, or null for a timeout or a connection error.</summary>
+public sealed record WebhookAttempt(string EventId, string EventType, string EndpointId, int Attempt, int? Status)
+{
+    public bool Delivered => Status is >= 200 and < 300;
 }
 
 public static class WebhookDeliveryRegistration

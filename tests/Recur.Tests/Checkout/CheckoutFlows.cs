@@ -24,7 +24,7 @@ public static class CheckoutFlows
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Signs up a tenant, connects a Stripe account (OAuth, Test), creates and publishes one offer.</summary>
-    public static async Task<SellingTenant> SellingTenantAsync(this RecurFactory factory, Dictionary<string, string>? offer = null, string businessName = "Acme Books")
+    public static async Task<SellingTenant> SellingTenantAsync(this IRecurHost factory, Dictionary<string, string>? offer = null, string businessName = "Acme Books")
     {
         var (admin, _) = await factory.SignUpTenantAsync(businessName);
         var (card, _) = await admin.ConnectExistingAccountAsync(businessName: businessName);
@@ -35,9 +35,9 @@ public static class CheckoutFlows
         return new SellingTenant(admin, card.TestId("account-id")!, offerId, await admin.CheckoutPathAsync(offerId));
     }
 
-    /// <summary>As <see cref="SellingTenantAsync(RecurFactory, Dictionary{string, string}?, string)"/>, in the given
+    /// <summary>As <see cref="SellingTenantAsync(IRecurHost, Dictionary{string, string}?, string)"/>, in the given
     /// environment (<c>test</c> or <c>production</c>).</summary>
-    public static async Task<SellingTenant> SellingTenantAsync(this RecurFactory factory, string environment, string businessName = "Acme Books")
+    public static async Task<SellingTenant> SellingTenantAsync(this IRecurHost factory, string environment, string businessName = "Acme Books")
     {
         var (admin, _) = await factory.SignUpTenantAsync(businessName);
         await admin.ChooseSettingsAsync(environment, "Standard");
@@ -89,11 +89,11 @@ public static class CheckoutFlows
     }
 
     /// <summary>Stripe.js as the page uses it: the platform's publishable key, the connected account, the client secret.</summary>
-    public static StripeClient StripeJs(this RecurFactory factory, CheckoutResponse checkout) =>
+    public static StripeClient StripeJs(this IRecurHost factory, CheckoutResponse checkout) =>
         new(new StripeClientOptions { ApiKey = checkout.PublishableKey, ApiBase = factory.SandboxAddress.ToString().TrimEnd('/') });
 
     /// <summary>confirmPayment / confirmSetup with a test card, as Stripe.js does after the Payment Element.</summary>
-    public static async Task ConfirmCardAsync(this RecurFactory factory, CheckoutResponse checkout, string paymentMethod = "pm_card_visa")
+    public static async Task ConfirmCardAsync(this IRecurHost factory, CheckoutResponse checkout, string paymentMethod = "pm_card_visa")
     {
         var stripe = factory.StripeJs(checkout);
         var options = new RequestOptions { StripeAccount = checkout.StripeAccount };
@@ -110,7 +110,7 @@ public static class CheckoutFlows
     }
 
     /// <summary>Confirms with BACS details typed into the Payment Element (sort code 10-88-00), accepting the mandate online.</summary>
-    public static async Task ConfirmBacsAsync(this RecurFactory factory, CheckoutResponse checkout, string accountNumber = "00012345")
+    public static async Task ConfirmBacsAsync(this IRecurHost factory, CheckoutResponse checkout, string accountNumber = "00012345")
     {
         var stripe = factory.StripeJs(checkout);
         var options = new RequestOptions { StripeAccount = checkout.StripeAccount };
@@ -180,7 +180,7 @@ public static class CheckoutFlows
     public static string SecretId(string clientSecret) => CheckoutOrders.IntentIdFromSecret(clientSecret);
 
     /// <summary>The whole happy card checkout; returns the confirmation page.</summary>
-    public static async Task<(Page Complete, CheckoutResponse Checkout, string Email)> BuyWithCardAsync(this RecurFactory factory, SellingTenant tenant,
+    public static async Task<(Page Complete, CheckoutResponse Checkout, string Email)> BuyWithCardAsync(this IRecurHost factory, SellingTenant tenant,
         string paymentMethod = "pm_card_visa")
     {
         using var customer = factory.NewBrowser();

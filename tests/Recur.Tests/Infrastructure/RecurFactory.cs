@@ -13,7 +13,7 @@ namespace Recur.Tests.Infrastructure;
 /// free port, and platform keys no other factory uses (so each factory is an isolated sandbox platform). Ready
 /// when <c>/health</c> answers 200. Shared by one test class; each test signs up its own tenant.
 /// </summary>
-public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime, IRecurHost
 {
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"recur-tests-{Guid.NewGuid():N}.db");
 

@@ -4,7 +4,7 @@ namespace Recur.Tests.Infrastructure;
 public static class StripeConnectFlows
 {
     /// <summary>A new tenant, signed up in a new browser.</summary>
-    public static async Task<(RecurBrowser Browser, string Email)> SignUpTenantAsync(this RecurFactory factory, string businessName = "Acme Books")
+    public static async Task<(RecurBrowser Browser, string Email)> SignUpTenantAsync(this IRecurHost factory, string businessName = "Acme Books")
     {
         var browser = factory.NewBrowser();
         var email = $"admin-{Guid.NewGuid():N}@example.com";
