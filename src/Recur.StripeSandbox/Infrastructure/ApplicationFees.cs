@@ -46,6 +46,11 @@ public static class ApplicationFees
     public static IResult? ParseAmount(StripeParams p, ApiCaller caller, long amount, out long? fee)
     {
         fee = null;
+        if (p.String("application_fee_amount") is "")
+        {
+            return null;
+        }
+
         if (!p.TryLong("application_fee_amount", out var value))
         {
             return StripeErrors.InvalidRequest($"Invalid integer: {p.String("application_fee_amount")}", "application_fee_amount",

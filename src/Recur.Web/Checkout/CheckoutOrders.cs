@@ -316,13 +316,17 @@ public sealed partial class CheckoutOrders(
                     SaveDefaultPaymentMethod = "on_subscription",
                 },
                 TrialPeriodDays = offer.TrialDays,
-                ApplicationFeePercent = platform.SubscriptionFeePercent,
                 Metadata = new Dictionary<string, string>
                 {
                     ["recur_order_id"] = order.Id.ToString(),
                     ["recur_offer_id"] = offer.Id.ToString(),
                 },
             };
+            if (platform.SubscriptionFeePercent is { } feePercent)
+            {
+                // Only when there is a fee: Stripe.net sends a property set to null as an empty value.
+                create.ApplicationFeePercent = feePercent;
+            }
             if (prices.JoiningFeePriceId is { } fee)
             {
                 create.AddInvoiceItems = [new SubscriptionAddInvoiceItemOptions { Price = fee }];
@@ -372,22 +376,32 @@ public sealed partial class CheckoutOrders(
     {
         var stripe = platform.Client.V1;
         var options = new RequestOptions { StripeAccount = order.StripeAccountId };
-        PaymentIntent intent = order.StripeIntentId is { } existing
-            ? await stripe.PaymentIntents.GetAsync(existing, null, options, cancellationToken)
-            : await stripe.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
+        PaymentIntent intent;
+        if (order.StripeIntentId is { } existing)
+        {
+            intent = await stripe.PaymentIntents.GetAsync(existing, null, options, cancellationToken);
+        }
+        else
+        {
+            var create = new PaymentIntentCreateOptions
             {
                 Amount = offer.AmountMinor,
                 Currency = offer.Currency,
                 Customer = customer.StripeCustomerId,
                 AllowedPaymentMethodTypes = [order.PaymentType],
                 Description = offer.Name,
-                ApplicationFeeAmount = platform.PaymentFeeAmount(offer.AmountMinor),
                 Metadata = new Dictionary<string, string>
                 {
                     ["recur_order_id"] = order.Id.ToString(),
                     ["recur_offer_id"] = offer.Id.ToString(),
                 },
-            }, Options(order, "payment"), cancellationToken);
+            };
+            if (platform.PaymentFeeAmount(offer.AmountMinor) is { } feeAmount)
+            {
+                create.ApplicationFeeAmount = feeAmount;
+            }
+            intent = await stripe.PaymentIntents.CreateAsync(create, Options(order, "payment"), cancellationToken);
+        }
         order.RecordIntent(IntentKind.Payment, intent.Id);
         return (IntentKind.Payment, intent.ClientSecret);
     }
