@@ -65,6 +65,10 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
         {
             connection.HasIndex(c => new { c.TenantId, c.Environment }).IsUnique();
             connection.HasIndex(c => c.AccountId);
+            // One Stripe account is linked to at most one tenant per environment (disconnected rows keep the id).
+            connection.HasIndex(c => new { c.Environment, c.AccountId }).IsUnique()
+                .HasFilter("\"DisconnectedAt\" IS NULL AND \"AccountId\" <> ''")
+                .HasDatabaseName("IX_StripeConnections_LinkedAccount");
             connection.Property(c => c.Environment).HasConversion<string>().HasMaxLength(20);
             connection.Property(c => c.AccountType).HasConversion<string>().HasMaxLength(20);
             connection.Property(c => c.LinkMethod).HasConversion<string>().HasMaxLength(20);

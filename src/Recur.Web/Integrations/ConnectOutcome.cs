@@ -30,6 +30,8 @@ public sealed record ConnectOutcome(string Code, bool IsError, string Message)
         "Recur could not reach Stripe. Please try again in a moment.");
     public static readonly ConnectOutcome AlreadyConnected = new("already_connected", true,
         "An account is already connected in this environment. Disconnect it first to connect another one.");
+    public static readonly ConnectOutcome AccountOfAnotherTenant = new("account_of_another_tenant", true,
+        "This Stripe account is already connected to another Recur account, so it was not connected here and nothing was imported. The other Recur account keeps its connection. Sign in with a different Stripe account, or ask the owner of the other Recur account to disconnect it first.");
     public static readonly ConnectOutcome OAuthStandardOnly = new("oauth_standard_only", true,
         "Connecting an existing Stripe account is only possible for Standard accounts. Choose Standard, or create a new Express account.");
     public static readonly ConnectOutcome NotConnected = new("not_connected", true,
@@ -41,7 +43,7 @@ public sealed record ConnectOutcome(string Code, bool IsError, string Message)
     {
         Connected, OnboardingReturned, Refreshed, Disconnected, SettingsSaved, AccessDenied, InvalidGrant, StateUnknown,
         StateUsed, StateExpired, StateOtherUser, LivemodeMismatch, StripeError, StripeUnavailable, AlreadyConnected,
-        OAuthStandardOnly, NotConnected, MissingCode,
+        AccountOfAnotherTenant, OAuthStandardOnly, NotConnected, MissingCode,
     }.ToDictionary(o => o.Code);
 
     public static ConnectOutcome? Find(string? code) => code is not null && ByCode.TryGetValue(code, out var outcome) ? outcome : null;

@@ -16,6 +16,13 @@ public sealed partial class ConnectedAccounts(
     public Task<StripeConnection?> FindAsync(StripeEnvironment environment, CancellationToken cancellationToken) =>
         db.StripeConnections.SingleOrDefaultAsync(c => c.Environment == environment, cancellationToken);
 
+    /// <summary>Whether another tenant has <paramref name="accountId"/> connected in <paramref name="environment"/>:
+    /// one Stripe account belongs to one tenant at a time.</summary>
+    public Task<bool> IsLinkedToAnotherTenantAsync(StripeEnvironment environment, string accountId, Guid tenantId, CancellationToken cancellationToken) =>
+        db.StripeConnections.IgnoreQueryFilters().AnyAsync(
+            c => c.Environment == environment && c.AccountId == accountId && c.TenantId != tenantId && c.DisconnectedAt == null,
+            cancellationToken);
+
     /// <summary>Reads the account from Stripe into the connection (or records why it could not). Does not save.</summary>
     public async Task<bool> ReadAccountAsync(StripeConnection connection, CancellationToken cancellationToken)
     {

@@ -138,6 +138,15 @@ public sealed partial class OAuthConnect(
             return (ConnectOutcome.LivemodeMismatch, environment);
         }
 
+        // The same Stripe account authorizing Recur again gives back the same account id; if another tenant holds
+        // it, linking it here would hand that tenant's customers to this one, and this tenant's Disconnect would
+        // deauthorize Recur for both. Refused, and nothing is deauthorized: the other tenant keeps its connection.
+        if (await accounts.IsLinkedToAnotherTenantAsync(environment, token.StripeUserId, row.TenantId, cancellationToken))
+        {
+            LogLinkedElsewhere(logger, row.Id, token.StripeUserId);
+            return (ConnectOutcome.AccountOfAnotherTenant, environment);
+        }
+
         var connection = await accounts.FindAsync(environment, cancellationToken);
         if (connection is null)
         {
@@ -149,7 +158,16 @@ public sealed partial class OAuthConnect(
             return (ConnectOutcome.AlreadyConnected, environment);
         }
         connection.Link(token.StripeUserId, StripeAccountType.Standard, ConnectionLinkMethod.OAuth, time.GetUtcNow());
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index on linked accounts: another tenant linked the same account a moment ago.
+            LogLinkedElsewhere(logger, row.Id, token.StripeUserId);
+            return (ConnectOutcome.AccountOfAnotherTenant, environment);
+        }
         LogConnected(logger, connection.Id, token.StripeUserId, environment);
 
         await accounts.ReadAccountAsync(connection, cancellationToken);
@@ -171,6 +189,9 @@ public sealed partial class OAuthConnect(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "OAuth code exchange for attempt {StateId} failed: {Error}")]
     private static partial void LogExchangeFailed(ILogger logger, Guid stateId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OAuth attempt {StateId} refused: account {AccountId} is connected to another tenant")]
+    private static partial void LogLinkedElsewhere(ILogger logger, Guid stateId, string accountId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} linked to account {AccountId} by OAuth in the {Environment} environment")]
     private static partial void LogConnected(ILogger logger, Guid connectionId, string accountId, StripeEnvironment environment);

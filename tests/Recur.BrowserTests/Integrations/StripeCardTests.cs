@@ -171,6 +171,9 @@ public sealed class StripeCardTests(BrowserFixture browser, RecurFactory recur)
                 .ToHaveAccessibleDescriptionAsync("2 active subscriptions bill on this account. Disconnecting leaves them billing in Stripe without Recur.");
 
             await merchant.ClickButtonAsync("Disconnect");
+            await Expect(merchant.Page.GetByTestId("confirm-disconnect")).ToContainTextAsync(
+                "2 running subscriptions keep billing in Stripe, but Recur will no longer hear about them");
+            await merchant.ClickButtonAsync("Yes, disconnect");
 
             await Expect(merchant.Message).ToHaveTextAsync("The Stripe account was disconnected from Recur.");
             await Expect(merchant.CardField("status")).ToHaveTextAsync("Disconnected");

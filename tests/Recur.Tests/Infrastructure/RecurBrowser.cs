@@ -86,6 +86,20 @@ public sealed class RecurBrowser : IDisposable
         return await FollowAsync(target, response);
     }
 
+    /// <summary>Presses a destructive button (the form whose action contains <paramref name="actionPart"/>), checks
+    /// that Recur asks first instead of acting, and confirms with the confirmation's own button.</summary>
+    public async Task<Page> SubmitConfirmedAsync(Page page, string actionPart)
+    {
+        var asked = await SubmitAsync(page, page.Form(actionPart));
+        var confirm = asked.Forms.SingleOrDefault(f => f.Action.Contains(actionPart, StringComparison.OrdinalIgnoreCase)
+            && f.Fields.GetValueOrDefault("confirmed") == "yes");
+        if (confirm is null)
+        {
+            throw new InvalidOperationException($"Pressing '{actionPart}' did not ask for a confirmation:\n{asked.Text}");
+        }
+        return await SubmitAsync(asked, confirm);
+    }
+
     /// <summary>Follows the redirects of <paramref name="response"/> (a response to <paramref name="requestUri"/>).</summary>
     public async Task<Page> FollowAsync(Uri requestUri, HttpResponseMessage response)
     {

@@ -56,6 +56,10 @@ public static class StripeConnectFlows
         return (card, callback);
     }
 
+    /// <summary>Disconnects the environment's account from its card, confirming when Recur asks.</summary>
+    public static async Task<Page> DisconnectAsync(this RecurBrowser browser, string environment = "test") =>
+        await browser.SubmitConfirmedAsync(await browser.StripeCardAsync(environment), "handler=Disconnect");
+
     /// <summary>Presses "create a new account" and lands on the sandbox's hosted onboarding page.</summary>
     public static async Task<Page> CreateNewAccountAsync(this RecurBrowser browser, string environment = "test")
     {

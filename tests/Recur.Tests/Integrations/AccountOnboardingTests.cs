@@ -115,7 +115,7 @@ public sealed class AccountOnboardingTests(RecurFactory factory) : IClassFixture
         var (browser, _) = await factory.SignUpTenantAsync();
         var card = await browser.CompleteOnboardingAsync(await browser.CreateNewAccountAsync());
 
-        var disconnected = await browser.SubmitAsync(card, card.Form("handler=Disconnect"));
+        var disconnected = await browser.SubmitConfirmedAsync(card, "handler=Disconnect");
 
         Assert.Equal("Disconnected", disconnected.TestId("status"));
         Assert.Equal(card.TestId("account-id"), disconnected.TestId("account-id"));

@@ -206,7 +206,7 @@ public sealed class OAuthConnectTests(RecurFactory factory) : IClassFixture<Recu
         var (card, _) = await browser.ConnectExistingAccountAsync();
         var accountId = card.TestId("account-id");
 
-        var disconnected = await browser.SubmitAsync(card, card.Form("handler=Disconnect"));
+        var disconnected = await browser.SubmitConfirmedAsync(card, "handler=Disconnect");
 
         Assert.Contains("The Stripe account was disconnected from Recur.", disconnected.Text);
         Assert.Equal("Disconnected", disconnected.TestId("status"));

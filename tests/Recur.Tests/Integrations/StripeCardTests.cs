@@ -220,7 +220,7 @@ public sealed partial class StripeCardTests(RecurFactory factory) : IClassFixtur
         var (connected, _) = await browser.ConnectExistingAccountAsync();
         Assert.Equal("Yes", connected.TestId("charges-enabled"));
 
-        var card = await browser.SubmitAsync(connected, connected.Form("handler=Disconnect"));
+        var card = await browser.SubmitConfirmedAsync(connected, "handler=Disconnect");
 
         Assert.Equal("Disconnected", card.TestId("status"));
         Assert.Equal(connected.TestId("account-id"), card.TestId("account-id"));
@@ -247,7 +247,7 @@ public sealed partial class StripeCardTests(RecurFactory factory) : IClassFixtur
         Assert.Null(before.TestId("orphaned-subscriptions"));
         Assert.Equal("3 active subscriptions bill on this account. Disconnecting leaves them billing in Stripe without Recur.", before.TestId("disconnect-warning"));
 
-        var card = await browser.SubmitAsync(before, before.Form("handler=Disconnect"));
+        var card = await browser.SubmitConfirmedAsync(before, "handler=Disconnect");
 
         var warning = card.TestId("orphaned-subscriptions");
         Assert.NotNull(warning);
@@ -257,6 +257,47 @@ public sealed partial class StripeCardTests(RecurFactory factory) : IClassFixtur
         Assert.Null(card.TestId("disconnect-warning"));
         Assert.Contains(@"role=""alert"" data-testid=""orphaned-subscriptions""", card.Html);
         Assert.Contains(@"<a href=""/admin/subscriptions"">See subscriptions</a>", card.Html);
+    }
+
+    [Fact]
+    public async Task Disconnect_first_asks_saying_how_many_subscriptions_keep_billing_and_changes_nothing_until_confirmed()
+    {
+        var (browser, email) = await factory.SignUpTenantAsync();
+        var (connected, _) = await browser.ConnectExistingAccountAsync();
+        var accountId = connected.TestId("account-id")!;
+        await SeedSubscriptionsAsync(email, accountId, SubscriptionStatus.Active, SubscriptionStatus.Active, SubscriptionStatus.Canceled);
+        var card = await browser.StripeCardAsync();
+
+        var asked = await browser.SubmitAsync(card, card.Form("handler=Disconnect"));
+
+        Assert.Equal("Connected", asked.TestId("status"));
+        var confirmation = asked.Text;
+        Assert.Contains($"Disconnect {accountId} from Recur?", confirmation);
+        Assert.Contains("2 running subscriptions keep billing in Stripe, but Recur will no longer hear about them", confirmation);
+        Assert.Contains("Checkout pages of your offers in this environment stop taking payments.", confirmation);
+        Assert.Contains("Recur's access to the Stripe account is revoked at Stripe", confirmation);
+        var kept = await browser.GetAsync("/admin/integrations/stripe?environment=test");
+        Assert.Equal("Connected", kept.TestId("status"));
+        Assert.Null(kept.TestId("confirm-disconnect"));
+
+        var confirmed = await browser.SubmitAsync(asked, asked.Forms.Single(f => f.Fields.GetValueOrDefault("confirmed") == "yes"));
+
+        Assert.Equal("Disconnected", confirmed.TestId("status"));
+        Assert.Contains("The Stripe account was disconnected from Recur.", confirmed.Text);
+    }
+
+    [Fact]
+    public async Task Disconnect_without_javascript_posted_without_the_confirmation_does_not_disconnect()
+    {
+        var (browser, _) = await factory.SignUpTenantAsync();
+        var (connected, _) = await browser.ConnectExistingAccountAsync();
+
+        using var response = await browser.PostRawAsync(connected, connected.Form("handler=Disconnect"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("confirm=disconnect", response.Headers.Location!.ToString());
+        var card = await browser.StripeCardAsync();
+        Assert.Equal("Connected", card.TestId("status"));
     }
 
     [Fact]

@@ -166,6 +166,31 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Cancel_now_first_asks_saying_what_will_happen_and_the_subscription_runs_on_until_confirmed()
+    {
+        var tenant = await factory.SellingTenantAsync();
+        var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
+        var detail = await tenant.Admin.SubscriptionPageAsync(email);
+
+        var asked = await tenant.Admin.SubmitAsync(detail, detail.Form("handler=CancelNow"));
+
+        var confirmation = asked.TestId("confirm-cancel-now");
+        Assert.NotNull(confirmation);
+        Assert.Contains($"Stripe ends it at once: {email} is not charged again", confirmation);
+        Assert.Contains("nothing is refunded", confirmation);
+        Assert.Contains("This cannot be undone.", confirmation);
+        Assert.Equal("active", (await StripeSubscriptionAsync(checkout.StripeAccount)).Status);
+        var kept = await tenant.Admin.GetAsync(detail.Url.AbsolutePath);
+        Assert.NotEqual("Ended", kept.TestId("status"));
+        Assert.Null(kept.TestId("confirm-cancel-now"));
+
+        var canceled = await tenant.Admin.SubmitAsync(asked, asked.Forms.Single(f => f.Fields.GetValueOrDefault("confirmed") == "yes"));
+
+        Assert.Equal("Ended", canceled.TestId("status"));
+        Assert.Equal("canceled", (await StripeSubscriptionAsync(checkout.StripeAccount)).Status);
+    }
+
+    [Fact]
     public async Task Another_tenant_cannot_see_the_subscription()
     {
         var tenant = await factory.SellingTenantAsync();

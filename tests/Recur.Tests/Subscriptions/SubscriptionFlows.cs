@@ -15,8 +15,10 @@ public static class SubscriptionFlows
         return await admin.GetAsync("/admin/subscriptions/" + match.Groups["id"].Value);
     }
 
-    public static Task<Page> ActAsync(this RecurBrowser admin, Page detail, string handler) =>
-        admin.SubmitAsync(detail, detail.Form("handler=" + handler));
+    /// <summary>Presses an action's button; Cancel now asks first, and is confirmed.</summary>
+    public static Task<Page> ActAsync(this RecurBrowser admin, Page detail, string handler) => handler == "CancelNow"
+        ? admin.SubmitConfirmedAsync(detail, "handler=" + handler)
+        : admin.SubmitAsync(detail, detail.Form("handler=" + handler));
 
     /// <summary>Simulate time: advances the customer's test clock from the subscription page.</summary>
     public static Task<Page> AdvanceClockAsync(this RecurBrowser admin, Page detail, string step) =>

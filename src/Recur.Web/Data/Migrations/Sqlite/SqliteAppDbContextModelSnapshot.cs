@@ -542,6 +542,11 @@ namespace Recur.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("AccountId");
 
+                    b.HasIndex("Environment", "AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_StripeConnections_LinkedAccount")
+                        .HasFilter("\"DisconnectedAt\" IS NULL AND \"AccountId\" <> ''");
+
                     b.HasIndex("TenantId", "Environment")
                         .IsUnique();
 

@@ -130,12 +130,26 @@ public sealed class StripeModel(
         return Redirect(StripeConnectionCard.PageUrl(connection.Environment, outcome));
     }
 
-    public async Task<IActionResult> OnPostDisconnectAsync([FromForm] Guid connectionId, CancellationToken cancellationToken)
+    public const string ConfirmDisconnect = "disconnect";
+
+    /// <summary>Set on <c>?confirm=disconnect</c>: the card asks before disconnecting, saying what will happen.</summary>
+    [BindProperty(SupportsGet = true, Name = "confirm")]
+    public string? Confirm { get; set; }
+
+    public bool ConfirmingDisconnect => Confirm == ConfirmDisconnect && Card.IsLinked;
+
+    /// <summary>Disconnects only when the confirmation's own button sent <c>confirmed=yes</c>; the first press (or a
+    /// stray post) shows the confirmation instead.</summary>
+    public async Task<IActionResult> OnPostDisconnectAsync([FromForm] Guid connectionId, [FromForm] string? confirmed, CancellationToken cancellationToken)
     {
         var connection = await FindConnectionAsync(connectionId, cancellationToken);
         if (connection is null)
         {
             return NotFound();
+        }
+        if (confirmed != "yes")
+        {
+            return Redirect(StripeConnectionCard.PageUrl(connection.Environment) + "&confirm=" + ConfirmDisconnect);
         }
         var outcome = await accounts.DisconnectAsync(connection, cancellationToken);
         return Redirect(StripeConnectionCard.PageUrl(connection.Environment, outcome));

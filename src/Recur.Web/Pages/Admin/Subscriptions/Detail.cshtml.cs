@@ -44,8 +44,24 @@ public sealed partial class DetailModel(AppDbContext db, SubscriptionActions act
     public Task<IActionResult> OnPostCancelAtPeriodEndAsync(CancellationToken cancellationToken) =>
         ActAsync(s => actions.CancelAtPeriodEndAsync(s, cancellationToken), cancellationToken);
 
-    public Task<IActionResult> OnPostCancelNowAsync(CancellationToken cancellationToken) =>
-        ActAsync(s => actions.CancelNowAsync(s, cancellationToken), cancellationToken);
+    /// <summary>Set on <c>?confirm=cancel-now</c>: the page asks before cancelling, saying what will happen.</summary>
+    [BindProperty(SupportsGet = true, Name = "confirm")]
+    public string? Confirm { get; set; }
+
+    public bool ConfirmingCancelNow => Confirm == ConfirmCancelNow && View.Subscription.CanCancel;
+
+    public const string ConfirmCancelNow = "cancel-now";
+
+    /// <summary>Cancels only when the confirmation's own button sent <c>confirmed=yes</c>; the first press (or a
+    /// stray post) shows the confirmation instead.</summary>
+    public async Task<IActionResult> OnPostCancelNowAsync([FromForm] string? confirmed, CancellationToken cancellationToken)
+    {
+        if (confirmed != "yes")
+        {
+            return await LoadAsync(cancellationToken) ? Redirect($"/admin/subscriptions/{Id}?confirm={ConfirmCancelNow}") : NotFound();
+        }
+        return await ActAsync(s => actions.CancelNowAsync(s, cancellationToken), cancellationToken);
+    }
 
     public Task<IActionResult> OnPostResumeAsync(CancellationToken cancellationToken) =>
         ActAsync(s => actions.ResumeAsync(s, cancellationToken), cancellationToken);
