@@ -37,6 +37,15 @@ public sealed class SandboxOptions
     /// <summary>Test hook: awaited after each webhook delivery attempt, before its outcome is recorded. Null: no hook.</summary>
     public Func<WebhookAttempt, Task>? ObserveWebhookAttempt { get; set; }
 
+    /// <summary>The faults this sandbox injects (none until a plan is set); a test keeps it to switch them.</summary>
+    public SandboxFaults Faults { get; set; } = new();
+
+    /// <summary>
+    /// The token that opens <c>/_sandbox/faults</c> (sent in <c>Sandbox-Admin-Token</c>); null or empty leaves the
+    /// admin endpoint out, so faults are then switched only through <see cref="Faults"/>.
+    /// </summary>
+    public string? FaultAdminToken { get; set; }
+
     /// <summary>
     /// How long an ordinary BACS debit stays <c>processing</c> (and a new mandate <c>pending</c>) before it settles.
     /// Stripe's three-minute test accounts take three minutes whatever this says. On a test clock the delay counts in
@@ -53,6 +62,7 @@ public sealed class SandboxOptions
             {
                 case "--urls": options.Url = args[i + 1]; break;
                 case "--database": options.DatabasePath = args[i + 1] == ":memory:" ? null : args[i + 1]; break;
+                case "--fault-admin-token": options.FaultAdminToken = args[i + 1]; break;
                 case "--bacs-settlement-seconds" when double.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds):
                     options.BacsSettlementDelay = TimeSpan.FromSeconds(seconds);
                     break;

@@ -39,6 +39,7 @@ public static class SandboxServer
         builder.WebHost.UseUrls(options.Url);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Time);
+        builder.Services.AddSingleton(options.Faults);
         builder.Services.AddSingleton<SandboxStore>();
         builder.Services.AddSingleton<IdempotencyInFlight>();
         builder.Services.AddSingleton<SandboxEvents>();
@@ -70,6 +71,7 @@ public static class SandboxServer
                     "An unknown error occurred on the sandbox's side.")).ExecuteAsync(context)));
         app.UseStripeApiAuthentication();
         app.UseApiRequestObserver(options);
+        app.UseSandboxFaults();
         app.UseStripeIdempotency();
 
         app.MapGet("/", () => TypedResults.Text("Recur Stripe sandbox"));
@@ -95,6 +97,7 @@ public static class SandboxServer
         app.MapInvoiceItems();
         app.MapTestClocks();
         app.MapStripeJs();
+        app.MapFaultAdmin();
         app.MapFallback("/v1/{**rest}", (HttpRequest request) => StripeErrors.UnknownRoute(request));
         return app;
     }

@@ -30,7 +30,7 @@ namespace Recur.StripeSandbox.WebhookEndpoints;
 /// <see cref="RunOnceAsync"/> whenever something is due; tests may turn it off and call it themselves.
 /// </summary>
 public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider time, IHttpClientFactory httpClients,
-    SandboxOptions options, ILogger<WebhookDelivery> logger) : BackgroundService
+    SandboxOptions options, SandboxFaults faults, ILogger<WebhookDelivery> logger) : BackgroundService
 {
     public const string HttpClientName = "Recur.StripeSandbox.Webhooks";
     public const string Kind = "webhook_delivery";
@@ -163,6 +163,11 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
             return true;
         }
 
+        if (InjectedFault(delivery, eventId, endpointId))
+        {
+            return true;
+        }
+
         var payload = delivery.Meta["payload"]!.ToString();
         var attempt = (int)JsonNumber.Read(delivery.Meta["attempts"]) + 1;
         var status = await PostAsync(endpoint, payload, cancellationToken);
@@ -172,8 +177,13 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
             var type = store.Find(eventId)?.Data["type"]?.ToString() ?? "";
             await observe(new WebhookAttempt(eventId, type, endpointId, attempt, status));
         }
-        if (delivered && options.DuplicateWebhookDeliveries)
+        if (delivered && (options.DuplicateWebhookDeliveries || faults.PickWebhookFault(WebhookFaultKind.Duplicate) is not null))
         {
+            if (options.DuplicateWebhookDeliveries)
+            {
+                faults.Count(FaultCounter.WebhooksDuplicated);
+            }
+
             await PostAsync(endpoint, payload, cancellationToken);
         }
 
@@ -204,6 +214,48 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
             store.Save(delivery);
             LogWillRetry(eventId, endpointId, attempt, status, retryIn.TotalSeconds);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The first time a delivery comes up, <see cref="SandboxFaults"/> may lose it (deleted unsent and counted as
+    /// delivered, as when a proxy acknowledges and then drops it), or hold it back so that later events overtake it.
+    /// True when the delivery is not to be attempted now; the endpoint's turn goes on either way.
+    /// </summary>
+    private bool InjectedFault(StoredObject delivery, string eventId, string endpointId)
+    {
+        lock (store.Gate)
+        {
+            if (delivery.Meta["faults_checked"] is not null)
+            {
+                return false;
+            }
+
+            delivery.Meta["faults_checked"] = true;
+            var fault = faults.PickWebhookFault(WebhookFaultKind.Drop, WebhookFaultKind.Reorder, WebhookFaultKind.Delay);
+            if (fault is null)
+            {
+                store.Save(delivery);
+                return false;
+            }
+
+            if (fault.Kind == WebhookFaultKind.Drop)
+            {
+                store.Delete(delivery.Id);
+                if (store.Find(eventId) is { Kind: "event" } storedEvent)
+                {
+                    SetPendingWebhooks(storedEvent, Math.Max(0, JsonNumber.Read(storedEvent.Data["pending_webhooks"]) - 1));
+                }
+            }
+            else
+            {
+                delivery.Meta["next_attempt_at"] = time.GetUtcNow().Add(fault.Delay).ToUnixTimeMilliseconds();
+                store.Save(delivery);
+                _loop.Wake();
+            }
+
+            LogFaultInjected(fault.Kind, eventId, endpointId);
+            return true;
         }
     }
 
@@ -274,6 +326,9 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped delivery of {EventId}: endpoint {EndpointId} is deleted or disabled")]
     private partial void LogDropped(string eventId, string endpointId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Injected webhook fault {Kind} into the delivery of {EventId} to {EndpointId}")]
+    private partial void LogFaultInjected(WebhookFaultKind kind, string eventId, string endpointId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A webhook delivery pass failed")]
     private partial void LogPassFailed(Exception exception);
