@@ -61,6 +61,36 @@ public sealed class CrashRecoveryTests(CrashingRecurFixture recur) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_crash_while_the_confirmation_page_reads_stripe_shows_the_subscription_active_once_the_customer_reloads()
+    {
+        await recur.EnsureRunningAsync();
+        var tenant = await recur.SellingTenantAsync();
+        using var customer = recur.NewBrowser();
+        var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
+        var details = CheckoutFlows.Details(open.OrderId);
+        var checkout = await customer.PlaceOrderAsync(tenant.CheckoutPath, open, details);
+        await recur.ConfirmCardAsync(checkout);
+
+        var intentId = CheckoutFlows.SecretId(checkout.ClientSecret!);
+        var crash = recur.CrashAtAsync(ApiRequestStage.Arrived, request => request.Method == "GET"
+            && request.Path == "/v1/payment_intents/" + intentId && OnAccount(request, tenant.AccountId));
+        var cutOff = await Record.ExceptionAsync(() => customer.GetAsync(checkout.ReturnUrl));
+        await crash.WaitAsync(CrashDeadline, Cancel);
+        Assert.IsType<HttpRequestException>(cutOff, exactMatch: false);
+        await recur.RestartAsync();
+        var complete = await customer.GetAsync(checkout.ReturnUrl);
+
+        Assert.Equal("Active", complete.State());
+        var onAccount = new RequestOptions { StripeAccount = tenant.AccountId };
+        var subscription = Assert.Single((await recur.Stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Status = "all" }, onAccount, Cancel)).Data);
+        Assert.Equal("active", subscription.Status);
+        var charges = (await recur.Stripe.V1.Charges.ListAsync(new ChargeListOptions { Customer = subscription.CustomerId }, onAccount, Cancel)).Data;
+        Assert.Single(charges, c => c.Status == "succeeded");
+        var row = Assert.Single(SubscriptionRows(await tenant.Admin.GetAsync("/admin/subscriptions"), details.Email!));
+        Assert.Contains("Active", row);
+    }
+
+    [Fact]
     public async Task An_event_sent_while_recur_is_down_is_applied_once_it_is_back()
     {
         await recur.EnsureRunningAsync();
