@@ -8,6 +8,7 @@ using Recur.Web.Catalog;
 using Recur.Web.Checkout;
 using Recur.Web.Subscriptions;
 using Recur.Web.Integrations;
+using Recur.Web.Stripe;
 using Recur.Web.Tenants;
 using Recur.Web.Webhooks;
 
@@ -24,6 +25,8 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<StripeConnection> StripeConnections => Set<StripeConnection>();
     public DbSet<OAuthState> OAuthStates => Set<OAuthState>();
     public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
+    public DbSet<WrongModeEvent> WrongModeEvents => Set<WrongModeEvent>();
+    public DbSet<RegisteredWebhookEndpoint> RegisteredWebhookEndpoints => Set<RegisteredWebhookEndpoint>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Offer> Offers => Set<Offer>();
     public DbSet<Customer> Customers => Set<Customer>();
@@ -246,7 +249,35 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             stripeEvent.Property(e => e.Environment).HasConversion<string>().HasMaxLength(20);
             stripeEvent.Property(e => e.Type).HasMaxLength(255);
             stripeEvent.Property(e => e.Account).HasMaxLength(255);
+            stripeEvent.Property(e => e.ApiVersion).HasMaxLength(50);
+            stripeEvent.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
+            stripeEvent.Property(e => e.Source).HasConversion<string>().HasMaxLength(20);
+            stripeEvent.Property(e => e.LastError).HasMaxLength(1000);
             stripeEvent.HasIndex(e => new { e.ProcessedAt, e.NextAttemptAt });
+            stripeEvent.HasIndex(e => new { e.Status, e.ProcessedAt });
+            stripeEvent.HasIndex(e => new { e.Environment, e.Account, e.CreatedAt });
+        });
+
+        // Counted, never applied: genuine events that reached the route of the other mode.
+        builder.Entity<WrongModeEvent>(wrongMode =>
+        {
+            wrongMode.HasKey(e => new { e.Id, e.Route });
+            wrongMode.Property(e => e.Id).HasMaxLength(255);
+            wrongMode.Property(e => e.Route).HasConversion<string>().HasMaxLength(20);
+            wrongMode.Property(e => e.Type).HasMaxLength(255);
+            wrongMode.Property(e => e.Account).HasMaxLength(255);
+            wrongMode.HasIndex(e => e.ReceivedAt);
+        });
+
+        // The platform's own endpoints, one per environment.
+        builder.Entity<RegisteredWebhookEndpoint>(endpoint =>
+        {
+            endpoint.HasKey(e => e.Environment);
+            endpoint.Property(e => e.Environment).HasConversion<string>().HasMaxLength(20);
+            endpoint.Property(e => e.EndpointId).HasMaxLength(255);
+            endpoint.Property(e => e.Url).HasMaxLength(2000);
+            endpoint.Property(e => e.ApiVersion).HasMaxLength(50);
+            endpoint.Property(e => e.ReplacedBecause).HasMaxLength(200);
         });
     }
 

@@ -22,8 +22,8 @@ public sealed class StripeOptions
     /// <summary>The platform's Connect client id, <c>ca_…</c>.</summary>
     public string? ClientId { get; set; }
 
-    /// <summary>The Connect webhook signing secret, <c>whsec_…</c>. Unset: Recur registers its webhook endpoint
-    /// itself (sandbox only) and keeps the secret it gets back.</summary>
+    /// <summary>The signing secret, <c>whsec_…</c>, of a Connect webhook endpoint the operator made. Unset (the usual
+    /// case, on Stripe and the sandbox alike): Recur creates its own endpoint and keeps its secret encrypted.</summary>
     public string? WebhookSecret { get; set; }
 
     public string? ApiBase { get; set; }
@@ -139,10 +139,6 @@ public sealed class StripeOptionsValidation : IValidateOptions<StripeOptions>
         if (!string.IsNullOrWhiteSpace(options.WebhookSecret) && !options.WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal))
         {
             failures.Add($"{section}:WebhookSecret must start with whsec_.");
-        }
-        if (!options.UsesEmbeddedSandbox && string.IsNullOrWhiteSpace(options.WebhookSecret))
-        {
-            failures.Add($"{section}:WebhookSecret is required when the environment does not use the embedded sandbox.");
         }
         if (options.ApplicationFeePercent is < 0 or > 100 || decimal.Round(options.ApplicationFeePercent, 2) != options.ApplicationFeePercent)
         {

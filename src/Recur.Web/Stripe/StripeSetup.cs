@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,8 @@ public static class StripeSetup
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSandbox>());
         services.AddSingleton<StripeClients>();
         services.AddSingleton<WebhookSecrets>();
+        // Encrypts the webhook signing secrets Recur stores; the key ring is ASP.NET Core's (see README).
+        services.AddDataProtection();
         services.AddSingleton<RecurUrls>();
         services.AddSingleton<WebhookEndpointRegistration>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookEndpointRegistration>());

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Recur.Web.Data;
 using Recur.Web.Subscriptions;
 
@@ -7,13 +8,22 @@ namespace Recur.Web.Webhooks;
 /// <summary>
 /// Applies stored events from the inbox. Woken right after an event is stored, and polls for retries. Each due
 /// row is first claimed in the database (a short lease), so several workers never process the same event at once.
+/// A failing event is retried with backoff for days (<see cref="WebhookOptions"/>), then parked for the operator.
+/// Applied events lose their payload after <see cref="WebhookOptions.PayloadRetention"/>.
 /// </summary>
 public sealed partial class StripeEventProcessor(
     IServiceScopeFactory scopes,
+    IOptions<WebhookOptions> options,
     TimeProvider time,
     ILogger<StripeEventProcessor> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long the counts of wrong-mode events go back.</summary>
+    public static readonly TimeSpan WrongModeRetention = TimeSpan.FromDays(30);
+
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
     private const int BatchSize = 50;
 
@@ -36,6 +46,11 @@ public sealed partial class StripeEventProcessor(
             try
             {
                 await RunOnceAsync(stoppingToken);
+                if (time.GetUtcNow() - _lastPrune >= PruneInterval)
+                {
+                    _lastPrune = time.GetUtcNow();
+                    await PruneAsync(_lastPrune, stoppingToken);
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -69,7 +84,7 @@ public sealed partial class StripeEventProcessor(
                 {
                     var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
                     due = (await db.StripeEvents.AsNoTracking()
-                            .Where(e => e.ProcessedAt == null && e.NextAttemptAt != null && e.NextAttemptAt <= now)
+                            .Where(e => e.Status == StripeEventStatus.Pending && e.NextAttemptAt != null && e.NextAttemptAt <= now)
                             .OrderBy(e => e.CreatedAt)
                             .Take(BatchSize)
                             .Select(e => new { e.Id, e.NextAttemptAt })
@@ -107,7 +122,7 @@ public sealed partial class StripeEventProcessor(
         var now = time.GetUtcNow();
         var claimedUntil = now + Lease;
         var claimed = await db.StripeEvents
-            .Where(e => e.Id == id && e.ProcessedAt == null && e.NextAttemptAt == dueAt)
+            .Where(e => e.Id == id && e.Status == StripeEventStatus.Pending && e.NextAttemptAt == dueAt)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.NextAttemptAt, claimedUntil), cancellationToken);
         if (claimed != 1)
         {
@@ -129,11 +144,48 @@ public sealed partial class StripeEventProcessor(
         {
             db.ChangeTracker.Clear();
             var failed = await db.StripeEvents.SingleAsync(e => e.Id == id, cancellationToken);
-            failed.MarkFailed(exception.GetType().Name, time.GetUtcNow());
+            failed.MarkFailed(Reason(exception), time.GetUtcNow(), options.Value);
             await db.SaveChangesAsync(cancellationToken);
-            LogFailed(logger, row.Id, row.Type, failed.Attempts, exception.GetType().Name);
+            if (failed.Status == StripeEventStatus.Parked)
+            {
+                LogParked(logger, row.Id, row.Type, failed.Attempts, exception.GetType().Name);
+            }
+            else
+            {
+                LogFailed(logger, row.Id, row.Type, failed.Attempts, exception.GetType().Name);
+            }
             return false;
         }
+    }
+
+    /// <summary>What the operator sees for a failed attempt: the exception's type and message (Stripe's messages name
+    /// ids, never secrets), shortened to fit.</summary>
+    private static string Reason(Exception exception)
+    {
+        var reason = exception.GetType().Name + ": " + exception.Message;
+        return reason.Length <= 1000 ? reason : reason[..1000];
+    }
+
+    /// <summary>
+    /// Drops the payload of every event applied more than <see cref="WebhookOptions.PayloadRetention"/> before
+    /// <paramref name="now"/> (payloads carry personal data and client secrets; id, type, account and times stay), and
+    /// the wrong-mode counts older than <see cref="WrongModeRetention"/>. Returns how many payloads were dropped.
+    /// </summary>
+    public async Task<int> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var appliedBefore = now - options.Value.PayloadRetention;
+        var pruned = await db.StripeEvents
+            .Where(e => e.Status == StripeEventStatus.Processed && e.PayloadPrunedAt == null && e.ProcessedAt <= appliedBefore)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Payload, "").SetProperty(e => e.PayloadPrunedAt, now), cancellationToken);
+        var countedBefore = now - WrongModeRetention;
+        await db.WrongModeEvents.Where(e => e.ReceivedAt < countedBefore).ExecuteDeleteAsync(cancellationToken);
+        if (pruned > 0)
+        {
+            LogPruned(logger, pruned);
+        }
+        return pruned;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}) processed")]
@@ -141,6 +193,12 @@ public sealed partial class StripeEventProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe event {EventId} ({Type}) failed on attempt {Attempt}: {Error}")]
     private static partial void LogFailed(ILogger logger, string eventId, string type, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId} ({Type}) parked after {Attempts} attempts: {Error}")]
+    private static partial void LogParked(ILogger logger, string eventId, string type, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the payloads of {Count} applied Stripe events past their retention")]
+    private static partial void LogPruned(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Processing the Stripe event inbox failed: {Error}")]
     private static partial void LogRunFailed(ILogger logger, string error);

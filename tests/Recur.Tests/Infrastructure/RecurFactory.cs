@@ -15,13 +15,24 @@ namespace Recur.Tests.Infrastructure;
 /// </summary>
 public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime, IRecurHost
 {
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"recur-tests-{Guid.NewGuid():N}.db");
+    private readonly string _databasePath;
 
     public RecurFactory()
+        : this(Guid.NewGuid().ToString("N"), Path.Combine(Path.GetTempPath(), $"recur-tests-{Guid.NewGuid():N}.db"), 0)
     {
-        Platform = Guid.NewGuid().ToString("N");
-        UseKestrel(0);
     }
+
+    /// <summary>For factories that restart Recur: the same platform, database file and port each time.</summary>
+    protected RecurFactory(string platform, string databasePath, int port)
+    {
+        Platform = platform;
+        _databasePath = databasePath;
+        UseKestrel(port);
+    }
+
+    /// <summary>Whether disposing deletes the database file (a restarted Recur keeps it).</summary>
+    protected virtual bool DeletesDatabase => true;
+
 
     /// <summary>The sandbox platform name: keys are <c>sk_test_{Platform}</c>, <c>sk_live_{Platform}</c>…</summary>
     public string Platform { get; }
@@ -75,7 +86,10 @@ public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime, IRec
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         ServerAddress = new Uri(addresses.First());
-        SandboxAddress = await Services.GetRequiredService<EmbeddedSandbox>().WaitUntilReadyAsync(CancellationToken.None);
+        var embedded = Services.GetRequiredService<EmbeddedSandbox>();
+        SandboxAddress = embedded.IsNeeded
+            ? await embedded.WaitUntilReadyAsync(CancellationToken.None)
+            : new Uri(Services.GetRequiredService<StripeClients>().Options(StripeEnvironment.Test).ApiBase!);
 
         using var http = new HttpClient { BaseAddress = ServerAddress };
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -109,6 +123,11 @@ public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime, IRec
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (!DeletesDatabase)
+        {
+            GC.SuppressFinalize(this);
+            return;
+        }
         foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
         {
             try

@@ -71,27 +71,38 @@ public sealed class StripeWebhookTests(RecurFactory factory) : IClassFixture<Rec
     }
 
     [Fact]
-    public async Task A_test_event_on_the_production_route_is_refused()
+    public async Task A_test_event_on_the_production_route_is_answered_counted_and_changes_no_live_data()
     {
-        var json = Event("account.application.deauthorized", "acct_testmode", livemode: false, Application());
+        var (browser, _) = await factory.SignUpTenantAsync();
+        var (card, _) = await browser.ConnectExistingAccountAsync("production");
+        var accountId = card.TestId("account-id")!;
+        Assert.Equal("Connected", card.TestId("status"));
+        // Stripe sends the test events of an account connected in live mode to the live endpoint too.
+        var json = Event("account.application.deauthorized", accountId, livemode: false, Application());
 
         using var response = await PostAsync("production", json, EventUtility.GenerateSignatureHeader(json, Secret(StripeEnvironment.Production)));
+        await factory.Service<StripeEventProcessor>().RunOnceAsync(Cancel);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("only live events", await response.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(await IsStoredAsync(json));
+        Assert.True(await IsCountedAsWrongModeAsync(json, StripeEnvironment.Production));
+        var after = await browser.StripeCardAsync("production");
+        Assert.Equal("Connected", after.TestId("status"));
+        Assert.Equal(accountId, after.TestId("account-id"));
     }
 
     [Fact]
-    public async Task A_live_event_on_the_test_route_is_refused()
+    public async Task A_live_event_on_the_test_route_is_answered_counted_and_not_applied()
     {
         var json = Event("account.application.deauthorized", "acct_livemode", livemode: true, Application());
 
         using var response = await PostAsync("test", json, EventUtility.GenerateSignatureHeader(json, Secret(StripeEnvironment.Test)));
+        using var again = await PostAsync("test", json, EventUtility.GenerateSignatureHeader(json, Secret(StripeEnvironment.Test)));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("only test events", await response.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.False(await IsStoredAsync(json));
+        Assert.True(await IsCountedAsWrongModeAsync(json, StripeEnvironment.Test));
     }
 
     [Fact]
@@ -177,6 +188,14 @@ public sealed class StripeWebhookTests(RecurFactory factory) : IClassFixture<Rec
             Assert.True(DateTime.UtcNow < deadline, $"No {type} for {accountId} was applied.");
             await Task.Delay(50, Cancel);
         }
+    }
+
+    private async Task<bool> IsCountedAsWrongModeAsync(string json, StripeEnvironment route)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var id = EventId(json);
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().WrongModeEvents
+            .CountAsync(e => e.Id == id && e.Route == route, Cancel) == 1;
     }
 
     private static string EventId(string json) => JsonNode.Parse(json)!["id"]!.GetValue<string>();

@@ -31,7 +31,6 @@ public sealed class WebhookMalformedInputTests(RecurFactory factory) : IClassFix
         { "test", "application/json", """{"object":"event"}""", true },
         { "test", "application/json", """{"id":"evt_1","object":"event","created":"abc"}""", true },
         { "test", "application/json", """{"id":123,"object":"event","livemode":"maybe"}""", true },
-        { "test", "application/json", """{"id":"evt_x","object":"event","api_version":"1999-01-01","created":1,"livemode":false,"type":"account.updated","data":{"object":{}}}""", true },
         { "test", "application/json", "{\"id\":\"evt_x\",\"object\":\"event\",\"api_version\":\"" + WebhookEndpointRegistration.ApiVersion + "\",\"created\":99999999999999999999,\"livemode\":false,\"type\":\"account.updated\",\"data\":{\"object\":{}}}", true },
         { "test", "application/json", "{\"object\":\"event\",\"api_version\":\"" + WebhookEndpointRegistration.ApiVersion + "\",\"created\":1,\"livemode\":false,\"type\":\"account.updated\",\"data\":{\"object\":{}}}", true },
         { "test", "application/json", "{\"id\":\"" + new string('e', 100_000) + "\",\"object\":\"event\",\"api_version\":\"" + WebhookEndpointRegistration.ApiVersion + "\",\"created\":1,\"livemode\":false,\"type\":\"account.updated\",\"data\":{\"object\":{}}}", true },
