@@ -18,14 +18,32 @@ public sealed class SandboxOptions
     /// <summary>Whether a background loop delivers webhooks; tests that call <c>WebhookDelivery.RunOnceAsync</c> turn it off.</summary>
     public bool DeliverWebhooksInBackground { get; set; } = true;
 
-    /// <summary>Delivery attempts per event and endpoint, the first one included.</summary>
-    public int WebhookAttempts { get; set; } = 10;
+    /// <summary>
+    /// The default API version of every platform's account: events are created (and listed by <c>GET /v1/events</c>)
+    /// in it, and an endpoint without <c>api_version</c> receives it. Stripe fixes an account's version at its first
+    /// request and keeps it until the account upgrades (https://docs.stripe.com/upgrades); listed events keep the version
+    /// they were created in (https://docs.stripe.com/api/events/list). Here one train behind
+    /// Stripe.net's, so a client that forgets to pin its endpoint sees the mismatch; a host whose platform is up to
+    /// date (Recur's embedded sandbox) sets the current version.
+    /// </summary>
+    public string DefaultApiVersion { get; set; } = "2026-08-26.dahlia";
 
-    /// <summary>The wait before a failed delivery's first retry; it doubles with each failure.</summary>
-    public TimeSpan WebhookFirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Live mode: a failed delivery is retried with exponential backoff for up to this long after its
+    /// first attempt: three days at Stripe (https://docs.stripe.com/webhooks#automatic-retries).</summary>
+    public TimeSpan WebhookLiveRetryWindow { get; set; } = TimeSpan.FromDays(3);
 
-    /// <summary>The longest wait between two attempts of one delivery.</summary>
-    public TimeSpan WebhookMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Live mode: the wait before the first retry; it doubles with each failure, up to <see cref="WebhookMaxRetryDelay"/>.</summary>
+    public TimeSpan WebhookFirstRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Live mode: the longest wait between two attempts of one delivery.</summary>
+    public TimeSpan WebhookMaxRetryDelay { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Test mode: how many times a failed delivery is retried: three times, over a few hours, at Stripe
+    /// (https://docs.stripe.com/webhooks#automatic-retries).</summary>
+    public int WebhookTestRetries { get; set; } = 3;
+
+    /// <summary>Test mode: the wait before the first retry; it doubles with each failure (30 min, 1 h, 2 h).</summary>
+    public TimeSpan WebhookTestFirstRetryDelay { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Fault injection: every acknowledged webhook is sent a second time, as Stripe's at-least-once delivery may.</summary>
     public bool DuplicateWebhookDeliveries { get; set; }
@@ -63,6 +81,9 @@ public sealed class SandboxOptions
                 case "--urls": options.Url = args[i + 1]; break;
                 case "--database": options.DatabasePath = args[i + 1] == ":memory:" ? null : args[i + 1]; break;
                 case "--fault-admin-token": options.FaultAdminToken = args[i + 1]; break;
+                case "--default-api-version":
+                    options.DefaultApiVersion = args[i + 1];
+                    break;
                 case "--bacs-settlement-seconds" when double.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds):
                     options.BacsSettlementDelay = TimeSpan.FromSeconds(seconds);
                     break;

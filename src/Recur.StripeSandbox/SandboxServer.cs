@@ -31,6 +31,10 @@ public static class SandboxServer
 {
     public static WebApplication Create(SandboxOptions options, string[]? args = null)
     {
+        if (!WebhookEndpoints.StripeApiVersions.Known.Contains(options.DefaultApiVersion))
+        {
+            throw new ArgumentException($"Unknown Stripe API version: {options.DefaultApiVersion}", nameof(options));
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args ?? [],

@@ -7,7 +7,8 @@ namespace Recur.StripeSandbox.Events;
 /// <summary>
 /// <c>GET /v1/events</c> and <c>GET /v1/events/{id}</c>. Without <c>Stripe-Account</c> a platform sees its own
 /// events; with it, the events of that connected account that were sent to the platform (as Stripe does, connected
-/// accounts' events are not mixed into the platform's list).
+/// accounts' events are not mixed into the platform's list). Newest first, with <c>created</c> bounds and cursor
+/// pagination; only events of the last 30 days are listed or retrieved (https://docs.stripe.com/api/events/list).
 /// </summary>
 public static class EventsApi
 {
@@ -26,14 +27,18 @@ public static class EventsApi
     public static IReadOnlyList<string> Platforms(StoredObject storedEvent) =>
         storedEvent.Meta["platforms"] is JsonArray platforms ? platforms.Select(p => p!.ToString()).ToList() : [];
 
-    private static bool Visible(ApiCaller caller, StoredObject storedEvent) =>
-        storedEvent.Livemode == caller.Livemode && storedEvent.Account == caller.StripeAccount
-        && Platforms(storedEvent).Contains(caller.Platform);
+    /// <summary>How far back Stripe keeps events for the API.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    private static bool Visible(StripeRequest request, StoredObject storedEvent) =>
+        storedEvent.Livemode == request.Caller.Livemode && storedEvent.Account == request.Caller.StripeAccount
+        && Platforms(storedEvent).Contains(request.Caller.Platform)
+        && storedEvent.Created >= request.Now - (long)Retention.TotalSeconds;
 
     private static IResult Retrieve(string id, StripeRequest request)
     {
         var stored = request.Store.Find(id);
-        return stored is { Kind: Kind } && Visible(request.Caller, stored)
+        return stored is { Kind: Kind } && Visible(request, stored)
             ? request.Respond(stored.Data)
             : StripeErrors.NotFound("event", id);
     }
@@ -67,7 +72,7 @@ public static class EventsApi
         var typePattern = type is null ? null : TypePattern(type);
         var events = request.Store.All(Kind, e =>
         {
-            if (!Visible(request.Caller, e) || !created.Matches(e.Created))
+            if (!Visible(request, e) || !created.Matches(e.Created))
             {
                 return false;
             }

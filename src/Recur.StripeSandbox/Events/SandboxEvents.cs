@@ -9,8 +9,10 @@ namespace Recur.StripeSandbox.Events;
 /// account carries <c>account</c> and is delivered to the Connect endpoints of the platforms named; a platform's own
 /// event is delivered to its account endpoints.
 /// </summary>
-public sealed class SandboxEvents(SandboxStore store, TimeProvider time, WebhookDelivery delivery)
+public sealed class SandboxEvents(SandboxStore store, TimeProvider time, WebhookDelivery delivery, SandboxOptions options)
 {
+    /// <summary>The newest API version the sandbox knows (Stripe.net 53's). Events are created in the platform's
+    /// default version, <see cref="SandboxOptions.DefaultApiVersion"/>.</summary>
     public const string ApiVersion = "2026-10-28.endive";
 
     public StoredObject Publish(string type, JsonObject dataObject, bool livemode, string? account,
@@ -31,7 +33,7 @@ public sealed class SandboxEvents(SandboxStore store, TimeProvider time, Webhook
         {
             ["id"] = id,
             ["object"] = "event",
-            ["api_version"] = ApiVersion,
+            ["api_version"] = options.DefaultApiVersion,
             ["created"] = created,
             ["data"] = data,
             ["livemode"] = livemode,

@@ -82,7 +82,11 @@ public static class ApiAuthentication
         {
             var store = context.RequestServices.GetRequiredService<SandboxStore>();
             var account = store.Find(stripeAccount);
-            if (account is null || account.Kind != "account" || account.Livemode != key.Livemode
+            // A platform may use its test key on an account connected in live mode (same acct_ id, test data), but
+            // not its live key on a test-mode account (https://support.stripe.com/questions/connect-account-webhook-configurations;
+            // https://docs.stripe.com/connect/testing).
+            var modeAllowed = account?.Livemode == key.Livemode || (account?.Livemode == true && !key.Livemode);
+            if (account is null || account.Kind != "account" || !modeAllowed
                 || !AccountAccess.IsConnected(account, key.Platform))
             {
                 return StripeErrors.AccountInvalid(key, stripeAccount);

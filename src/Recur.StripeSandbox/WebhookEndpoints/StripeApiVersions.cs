@@ -4,7 +4,7 @@ namespace Recur.StripeSandbox.WebhookEndpoints;
 
 /// <summary>
 /// The API versions a webhook endpoint may pin with <c>api_version</c>, as Stripe's API reference lists them for
-/// 2026-10-28.endive. Events sent to an endpoint without one use <see cref="Events.SandboxEvents.ApiVersion"/>.
+/// 2026-10-28.endive. Events sent to an endpoint without one use the version they were created in, <see cref="SandboxOptions.DefaultApiVersion"/>.
 /// </summary>
 public static class StripeApiVersions
 {

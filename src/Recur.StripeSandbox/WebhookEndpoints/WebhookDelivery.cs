@@ -13,15 +13,21 @@ namespace Recur.StripeSandbox.WebhookEndpoints;
 /// <list type="bullet">
 /// <item>Which endpoints: chosen when the event is created. An event with <c>account</c> goes to the Connect endpoints
 /// (<c>connect=true</c>) of the platforms it names, a platform's own event to that platform's account endpoints; same
-/// mode; enabled; subscribed to the type or to <c>*</c>. (Stripe also sends test events of accounts connected in live
-/// mode to live Connect endpoints; the sandbox does not.)</item>
-/// <item>What: the event JSON, serialized once per event and API version (the endpoint's <c>api_version</c>, else
-/// <see cref="SandboxEvents.ApiVersion"/>), so every attempt sends the same bytes.</item>
+/// mode; enabled; subscribed to the type or to <c>*</c>. A test event of an account connected in live mode also goes to
+/// the live Connect endpoints as well as the test ones (Stripe support, "Connect account webhook configurations":
+/// https://support.stripe.com/questions/connect-account-webhook-configurations).</item>
+/// <item>What: the event JSON in the endpoint's <c>api_version</c>, else in the version the event was created in (the
+/// platform's default, <see cref="SandboxOptions.DefaultApiVersion"/>), as Stripe renders webhooks
+/// (https://docs.stripe.com/webhooks/versioning). Serialized once per event and version, so
+/// every attempt sends the same bytes.</item>
 /// <item>How: <c>POST</c> with <c>Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")</c>, signed afresh on every
-/// attempt. Anything but 2xx (3xx included), a 10-second timeout or a connection error is a failure, retried after
-/// <see cref="SandboxOptions.WebhookFirstRetryDelay"/>, doubling up to <see cref="SandboxOptions.WebhookMaxRetryDelay"/>,
-/// for at most <see cref="SandboxOptions.WebhookAttempts"/> attempts. Retries stop when the endpoint is disabled or
-/// deleted. The event's <c>pending_webhooks</c> counts the deliveries not yet acknowledged.</item>
+/// attempt. Anything but 2xx (3xx included), a 10-second timeout or a connection error is a failure, retried on
+/// Stripe's schedule (https://docs.stripe.com/webhooks#automatic-retries): live events with exponential backoff
+/// (<see cref="SandboxOptions.WebhookFirstRetryDelay"/> doubling to <see cref="SandboxOptions.WebhookMaxRetryDelay"/>)
+/// for up to <see cref="SandboxOptions.WebhookLiveRetryWindow"/> (three days); test events
+/// <see cref="SandboxOptions.WebhookTestRetries"/> times over a few hours. A 2xx is never sent again. Retries stop
+/// when the endpoint is disabled or deleted. The event's <c>pending_webhooks</c> counts the deliveries not yet
+/// acknowledged.</item>
 /// <item>Order: each endpoint gets its due deliveries in event order; a failure ends that endpoint's turn, and the
 /// next turn carries on with the later events while the failed one waits for its retry, so one bad event never
 /// holds the others back for long. Endpoints are served side by side.</item>
@@ -51,8 +57,11 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
         var connect = storedEvent.Account is not null;
         lock (store.Gate)
         {
+            // A test event of an account connected in live mode also goes to live Connect endpoints (see above).
+            var alsoLive = connect && !storedEvent.Livemode && store.Find(storedEvent.Account!) is { Kind: "account", Livemode: true };
             var endpoints = store.All(WebhookEndpointsApi.Kind, e =>
-                e.Account is null && e.Livemode == storedEvent.Livemode && platforms.Contains(e.Platform)
+                e.Account is null && (e.Livemode == storedEvent.Livemode || (alsoLive && e.Livemode))
+                && platforms.Contains(e.Platform)
                 && WebhookEndpointsApi.IsConnect(e) == connect && WebhookEndpointsApi.IsEnabled(e)
                 && WebhookEndpointsApi.Subscribes(e, type));
             if (endpoints.Count == 0)
@@ -65,7 +74,7 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
             var now = time.GetUtcNow();
             foreach (var endpoint in endpoints)
             {
-                var version = endpoint.Data["api_version"]?.ToString() ?? SandboxEvents.ApiVersion;
+                var version = endpoint.Data["api_version"]?.ToString() ?? storedEvent.Data["api_version"]!.ToString();
                 if (!payloads.TryGetValue(version, out var payload))
                 {
                     var body = storedEvent.Data.DeepClone().AsObject();
@@ -201,14 +210,13 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
                 return true;
             }
 
-            if (attempt >= options.WebhookAttempts)
+            if (RetryDelay(delivery, attempt) is not { } retryIn)
             {
                 store.Delete(delivery.Id);
                 LogGaveUp(eventId, endpointId, attempt, status);
                 return false;
             }
 
-            var retryIn = RetryDelay(attempt);
             delivery.Meta["attempts"] = attempt;
             delivery.Meta["next_attempt_at"] = time.GetUtcNow().Add(retryIn).ToUnixTimeMilliseconds();
             store.Save(delivery);
@@ -298,10 +306,23 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
         store.Save(storedEvent);
     }
 
-    private TimeSpan RetryDelay(int failedAttempts)
+    /// <summary>The wait before the next attempt, or null when Stripe would give up (see the class summary).</summary>
+    private TimeSpan? RetryDelay(StoredObject delivery, int failedAttempts)
     {
-        var delay = options.WebhookFirstRetryDelay * Math.Pow(2, Math.Min(failedAttempts - 1, 30));
-        return delay < options.WebhookMaxRetryDelay ? delay : options.WebhookMaxRetryDelay;
+        var doublings = Math.Pow(2, Math.Min(failedAttempts - 1, 30));
+        if (!delivery.Livemode)
+        {
+            return failedAttempts > options.WebhookTestRetries ? null : options.WebhookTestFirstRetryDelay * doublings;
+        }
+
+        var delay = options.WebhookFirstRetryDelay * doublings;
+        if (delay > options.WebhookMaxRetryDelay)
+        {
+            delay = options.WebhookMaxRetryDelay;
+        }
+
+        var firstAttempt = DateTimeOffset.FromUnixTimeSeconds(delivery.Created);
+        return time.GetUtcNow() + delay - firstAttempt > options.WebhookLiveRetryWindow ? null : delay;
     }
 
     private TimeSpan UntilNextDue()

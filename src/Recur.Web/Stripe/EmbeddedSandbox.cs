@@ -46,7 +46,15 @@ public sealed partial class EmbeddedSandbox(
             }
             // The sandbox logs warnings and its address; Recur's own logs say what Recur does with Stripe.
             string[] args = ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"];
-            _app = SandboxServer.Create(new SandboxOptions { Url = options.Url, DatabasePath = databasePath, Time = time }, args);
+            // The embedded platform is up to date: its account's default API version is the one Stripe.net reads, so
+            // events listed by the catch-up are readable (Recur's own endpoints are pinned to it anyway).
+            _app = SandboxServer.Create(new SandboxOptions
+            {
+                Url = options.Url,
+                DatabasePath = databasePath,
+                Time = time,
+                DefaultApiVersion = global::Stripe.StripeConfiguration.ApiVersion,
+            }, args);
             await _app.StartAsync(cancellationToken);
             var bound = _app.Urls.First();
             var baseUrl = new Uri(bound.TrimEnd('/'));

@@ -37,7 +37,8 @@ public sealed class FaultySandbox : IAsyncDisposable
             DatabasePath = null,
             Time = time ?? (TimeProvider)TimeProvider.System,
             DeliverWebhooksInBackground = time is null,
-            WebhookAttempts = 4,
+            WebhookTestRetries = 3,
+            WebhookTestFirstRetryDelay = TimeSpan.FromSeconds(1),
             Faults = faults,
             FaultAdminToken = AdminToken,
         });

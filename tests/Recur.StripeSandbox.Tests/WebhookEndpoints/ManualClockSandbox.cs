@@ -7,7 +7,8 @@ namespace Recur.StripeSandbox.Tests.WebhookEndpoints;
 /// <summary>
 /// A sandbox whose clock only moves when a test says so (a <see cref="FakeTimeProvider"/> starting at the real now,
 /// so signatures stay within Stripe.net's tolerance) and whose webhooks go out only when a test calls
-/// <see cref="WebhookDelivery.RunOnceAsync"/>. Four attempts per delivery.
+/// <see cref="WebhookDelivery.RunOnceAsync"/>. Test-mode deliveries are tried four times, 1, 2 and 4 seconds apart;
+/// live ones on Stripe's schedule.
 /// </summary>
 public sealed class ManualClockSandbox : IAsyncLifetime
 {
@@ -29,7 +30,8 @@ public sealed class ManualClockSandbox : IAsyncLifetime
             DatabasePath = null,
             Time = Time,
             DeliverWebhooksInBackground = false,
-            WebhookAttempts = 4,
+            WebhookTestRetries = 3,
+            WebhookTestFirstRetryDelay = TimeSpan.FromSeconds(1),
         });
         await _app.StartAsync();
         BaseUrl = _app.Urls.First();

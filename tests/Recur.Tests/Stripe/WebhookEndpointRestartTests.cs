@@ -46,7 +46,10 @@ public sealed class WebhookEndpointRestartTests
     [Fact]
     public async Task A_restarted_recur_keeps_its_endpoint_and_loses_no_event_made_while_it_was_down()
     {
-        await using var sandbox = SandboxServer.Create(new SandboxOptions { Url = "http://127.0.0.1:0", DatabasePath = null },
+        await using var sandbox = SandboxServer.Create(new SandboxOptions
+        {
+            Url = "http://127.0.0.1:0", DatabasePath = null, DefaultApiVersion = StripeConfiguration.ApiVersion,
+        },
             ["--Logging:LogLevel:Default=Warning"]);
         await sandbox.StartAsync(Cancel);
         var sandboxUrl = new Uri(sandbox.Urls.First());
