@@ -408,6 +408,11 @@ internal static class AccountInput
     {
         if (requested)
         {
+            if (Capabilities.UnavailableIn(name, account.Data["country"]?.ToString()) is { } unavailable)
+            {
+                return StripeErrors.InvalidRequest(unavailable, $"capabilities[{name}][requested]");
+            }
+
             Capabilities.Request(account.Meta, name, now);
             return null;
         }

@@ -138,7 +138,7 @@ public static class AccountObjects
         data["details_submitted"] = true;
         BankAccounts.AddDefault(data, BankAccounts.TestAccount(id, DefaultCountry, "gbp", $"Platform {platform}", "company"));
         var meta = new JsonObject();
-        foreach (var capability in Capabilities.Automatic(DefaultCountry))
+        foreach (var capability in Capabilities.Platform(DefaultCountry))
         {
             Capabilities.Request(meta, capability, created);
         }

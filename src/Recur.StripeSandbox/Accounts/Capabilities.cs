@@ -19,9 +19,29 @@ public static class Capabilities
         "sofort_payments", "tax_reporting_us_1099_k", "transfers", "treasury", "us_bank_account_ach_payments",
     ];
 
-    /// <summary>What Stripe requests by itself for an account with the full Dashboard.</summary>
-    public static IReadOnlyList<string> Automatic(string country) =>
-        country == "GB" ? ["bacs_debit_payments", "card_payments", "transfers"] : ["card_payments", "transfers"];
+    public const string Bacs = "bacs_debit_payments";
+
+    /// <summary>What Stripe requests by itself for an account with the full Dashboard: cards and transfers. Bacs Direct
+    /// Debit is not among them: the business turns it on in its own Dashboard (https://docs.stripe.com/payments/bacs-debit:
+    /// "With direct charges on Standard accounts, the merchant enables BACS in their own Dashboard"; the sandbox's
+    /// dashboard page does it).</summary>
+    public static IReadOnlyList<string> Automatic(string country) => ["card_payments", "transfers"];
+
+    /// <summary>The platform's own account: a UK platform that takes Bacs itself.</summary>
+    public static IReadOnlyList<string> Platform(string country) =>
+        country == "GB" ? [Bacs, "card_payments", "transfers"] : ["card_payments", "transfers"];
+
+    /// <summary>Why a capability cannot be requested for an account in <paramref name="country"/>; null when it can.
+    /// Bacs Direct Debit is for UK businesses only (https://docs.stripe.com/payments/bacs-debit).</summary>
+    public static string? UnavailableIn(string name, string? country) =>
+        name == Bacs && country != "GB"
+            ? $"The `{Bacs}` capability is not available for accounts in {country ?? "an unknown country"}: Bacs Direct Debit is only available to businesses in the United Kingdom (GB)."
+            : null;
+
+    /// <summary>The status of a capability on an account: <c>active</c>, <c>inactive</c>, <c>pending</c> or
+    /// <c>unrequested</c>.</summary>
+    public static string Status(StoredObject account, string name) =>
+        Requested(account.Meta).ContainsKey(name) ? account.Data["capabilities"]?[name]?.ToString() ?? "inactive" : "unrequested";
 
     public static bool IsPayment(string name) => name.EndsWith("_payments", StringComparison.Ordinal);
 

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Accounts;
+using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.OAuth;
 
@@ -9,6 +11,9 @@ namespace Recur.StripeSandbox.Dashboard;
 /// <c>/dashboard/{acct}</c>: the sandbox's stand-in for a Standard account's Stripe Dashboard. It shows the account
 /// and the platforms it is connected to, and lets the account holder disconnect an OAuth-connected platform, which
 /// deauthorizes it exactly as <c>/oauth/deauthorize</c> would and sends <c>account.application.deauthorized</c>.
+/// Its "Payment methods" section turns Bacs Direct Debit on for an account in GB, as a Standard account's holder does in
+/// Stripe's Dashboard (Settings → Payment methods; https://docs.stripe.com/payments/bacs-debit): the
+/// <c>bacs_debit_payments</c> capability is requested and is active once the account can take payments.
 /// Like any dashboard link in the sandbox it needs no sign-in.
 /// </summary>
 public static class DashboardPages
@@ -18,10 +23,11 @@ public static class DashboardPages
         var dashboard = app.MapGroup("/dashboard").ExcludeFromDescription();
         dashboard.MapGet("/{accountId}", Show);
         dashboard.MapPost("/{accountId}/disconnect", DisconnectAsync).DisableAntiforgery();
+        dashboard.MapPost("/{accountId}/payment-methods/bacs-debit", TurnOnBacs).DisableAntiforgery();
         return app;
     }
 
-    private static IResult Show(string accountId, SandboxStore store, string? disconnected = null)
+    private static IResult Show(string accountId, SandboxStore store, string? disconnected = null, string? bacs = null)
     {
         if (store.Find(accountId) is not { Kind: "account" } account)
         {
@@ -54,6 +60,21 @@ public static class DashboardPages
         }
 
         var notice = disconnected is null ? "" : $"<p role=\"status\">Disconnected from {e(disconnected)}.</p>";
+        if (bacs == "on")
+        {
+            notice += "<p role=\"status\">Bacs Direct Debit requested.</p>";
+        }
+
+        var bacsStatus = Capabilities.Status(account, Capabilities.Bacs);
+        var bacsRow = Capabilities.UnavailableIn(Capabilities.Bacs, Text(data["country"])) is { } unavailable
+            ? $"<span class=\"hint\">{e(unavailable)}</span>"
+            : bacsStatus == "unrequested"
+                ? $"""
+                  <form method="post" action="/dashboard/{e(account.Id)}/payment-methods/bacs-debit">
+                    <button type="submit">Turn on Bacs Direct Debit</button>
+                  </form>
+                  """
+                : $"<span data-testid=\"bacs-status\">{e(bacsStatus)}</span>{(bacsStatus == "active" ? "" : " <span class=\"hint\">(active once the account can take payments)</span>")}";
         var platforms = connections.Length == 0
             ? "<p class=\"hint\">No platform is connected to this account.</p>"
             : $"<table>{connections}</table>";
@@ -67,6 +88,8 @@ public static class DashboardPages
               <dt>Charges enabled</dt><dd>{YesNo(data["charges_enabled"])}</dd>
               <dt>Payouts enabled</dt><dd>{YesNo(data["payouts_enabled"])}</dd>
             </dl>
+            <h2>Payment methods</h2>
+            <table><tr><td><strong>Bacs Direct Debit</strong></td><td>{bacsRow}</td></tr></table>
             <h2>Connected platforms</h2>
             {platforms}
             """;
@@ -95,6 +118,27 @@ public static class DashboardPages
         }
 
         return TypedResults.Redirect($"/dashboard/{Uri.EscapeDataString(account.Id)}?disconnected={Uri.EscapeDataString(clientId!)}");
+    }
+
+    private static IResult TurnOnBacs(string accountId, SandboxStore store, SandboxEvents events, TimeProvider time)
+    {
+        if (store.Find(accountId) is not { Kind: "account" })
+        {
+            return NotFound(accountId);
+        }
+
+        var outcome = AccountChanges.Apply(store, events, accountId, working =>
+            AccountInput.SetRequested(working, Capabilities.Bacs, true, time.GetUtcNow().ToUnixTimeSeconds()));
+        if (outcome.Error is not null)
+        {
+            return SandboxHtml.Result("Stripe sandbox — Bacs Direct Debit unavailable", null,
+                $"""
+                <p class="errors">Bacs Direct Debit is only available to businesses in the United Kingdom (GB).</p>
+                <p><a href="/dashboard/{SandboxHtml.Encode(accountId)}">Back to the dashboard</a></p>
+                """, StatusCodes.Status400BadRequest);
+        }
+
+        return TypedResults.Redirect($"/dashboard/{Uri.EscapeDataString(accountId)}?bacs=on");
     }
 
     private static IResult NotFound(string accountId) =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Accounts;
 using Recur.StripeSandbox.Customers;
 using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
@@ -179,6 +180,18 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
         if (error is not null)
         {
             return new IntentResult(null, error);
+        }
+
+        // Bacs only where the account can take it (BacsAvailability): asked for by name, it is refused; among the
+        // default types, it is left out.
+        if (types.Any(t => t?.ToString() == "bacs_debit") && !BacsAvailability.IsAvailable(store, caller))
+        {
+            if (draft.AllowedPaymentMethodTypes?.Contains("bacs_debit") == true || types.Count == 1)
+            {
+                return new IntentResult(null, BacsAvailability.Refusal("allowed_payment_method_types"));
+            }
+
+            types.Remove(types.First(t => t?.ToString() == "bacs_debit"));
         }
 
         var step = new PaymentStep();

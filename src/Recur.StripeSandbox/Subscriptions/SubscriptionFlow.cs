@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Accounts;
 using Recur.StripeSandbox.Customers;
 using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
@@ -116,7 +117,7 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
             var currency = prices[0]["currency"]!.ToString();
             var interval = BillingInterval.Of(prices[0]);
             error = CheckSameTerms(draft, prices, oneTimePrices, currency, interval)
-                    ?? CheckPaymentMethodTypes(draft.PaymentMethodTypes, currency);
+                    ?? CheckPaymentMethodTypes(caller, draft.PaymentMethodTypes, currency);
             if (error is not null)
             {
                 return (null, error);
@@ -883,7 +884,7 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
         if (p.Has("payment_settings"))
         {
             var types = IntentSupport.List(p, "payment_settings.payment_method_types");
-            var error = CheckPaymentMethodTypes(types, data["currency"]!.ToString());
+            var error = CheckPaymentMethodTypes(caller, types, data["currency"]!.ToString());
             if (error is not null)
             {
                 return error;
@@ -1099,8 +1100,9 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
         return null;
     }
 
-    /// <summary><c>payment_settings[payment_method_types]</c>: types the sandbox supports, and BACS only in GBP.</summary>
-    private static IResult? CheckPaymentMethodTypes(IReadOnlyList<string>? types, string currency)
+    /// <summary><c>payment_settings[payment_method_types]</c>: types the sandbox supports, and BACS only in GBP and
+    /// only on an account that can take it (<see cref="BacsAvailability"/>).</summary>
+    private IResult? CheckPaymentMethodTypes(ApiCaller caller, IReadOnlyList<string>? types, string currency)
     {
         const string Param = "payment_settings[payment_method_types]";
         foreach (var type in types ?? [])
@@ -1117,6 +1119,11 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
                 return StripeErrors.InvalidRequest(
                     $"The currency provided ({currency}) is invalid for one or more payment method types on this subscription. Payment method type bacs_debit only supports gbp.",
                     Param, "payment_method_currency_mismatch");
+            }
+
+            if (type == "bacs_debit" && !BacsAvailability.IsAvailable(store, caller))
+            {
+                return BacsAvailability.Refusal(Param);
             }
         }
 

@@ -76,7 +76,7 @@ public sealed class AccountsTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     }
 
     [Fact]
-    public async Task A_full_dashboard_account_gets_its_capabilities_automatically()
+    public async Task A_full_dashboard_account_gets_cards_and_transfers_automatically_but_not_bacs()
     {
         var platform = sandbox.NewPlatform();
 
@@ -85,7 +85,8 @@ public sealed class AccountsTests(SandboxFixture sandbox) : IClassFixture<Sandbo
         Assert.Equal("standard", account.Type);
         Assert.Equal("inactive", account.Capabilities.CardPayments);
         Assert.Equal("inactive", account.Capabilities.Transfers);
-        Assert.Equal("inactive", account.Capabilities.BacsDebitPayments);
+        // Bacs Direct Debit is turned on by the business in its own Dashboard (https://docs.stripe.com/payments/bacs-debit).
+        Assert.Null(account.Capabilities.BacsDebitPayments);
     }
 
     [Theory]

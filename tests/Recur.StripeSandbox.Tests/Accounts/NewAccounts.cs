@@ -37,6 +37,35 @@ public static class NewAccounts
             BusinessProfile = new AccountBusinessProfileOptions { Name = "Standard Shop" },
         }, cancellationToken: TestContext.Current.CancellationToken);
 
+    /// <summary>
+    /// A GB account the platform collects for, complete at creation, with <c>bacs_debit_payments</c> requested beside
+    /// cards: every capability is active at once, so it takes cards and Bacs Direct Debit
+    /// (https://docs.stripe.com/payments/bacs-debit: Bacs needs a UK business with the capability active).
+    /// </summary>
+    public static Task<Account> ReadyForBacsAsync(StripeClient client) =>
+        client.V1.Accounts.CreateAsync(new AccountCreateOptions
+        {
+            Country = "GB",
+            Type = "custom",
+            Email = "shop@example.co.uk",
+            BusinessType = "company",
+            BusinessProfile = new AccountBusinessProfileOptions
+            {
+                Name = "Bacs Shop", Url = "https://shop.example", SupportPhone = "+442079460000",
+            },
+            TosAcceptance = new AccountTosAcceptanceOptions { Date = DateTime.UtcNow, Ip = "203.0.113.7" },
+            ExternalAccount = new AccountBankAccountOptions
+            {
+                Country = "GB", Currency = "gbp", RoutingNumber = "108800", AccountNumber = "00012345",
+            },
+            Capabilities = new AccountCapabilitiesOptions
+            {
+                CardPayments = new AccountCapabilitiesCardPaymentsOptions { Requested = true },
+                Transfers = new AccountCapabilitiesTransfersOptions { Requested = true },
+                BacsDebitPayments = new AccountCapabilitiesBacsDebitPaymentsOptions { Requested = true },
+            },
+        }, cancellationToken: TestContext.Current.CancellationToken);
+
     public static Task<Account> CustomAsync(StripeClient client) =>
         client.V1.Accounts.CreateAsync(new AccountCreateOptions
         {

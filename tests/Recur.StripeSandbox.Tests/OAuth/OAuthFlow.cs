@@ -62,16 +62,17 @@ public static partial class OAuthFlow
         QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
 
     /// <summary>A fresh authorization code for the platform of <paramref name="client"/>.</summary>
-    public static async Task<string> CodeAsync(IStripeClient client, string? email = null)
+    public static async Task<string> CodeAsync(IStripeClient client, string? email = null, string? country = null)
     {
-        var redirect = await SubmitAsync(AuthorizeUrl(client, email: email), "allow");
+        var redirect = await SubmitAsync(AuthorizeUrl(client, email: email), "allow",
+            country is null ? null : fields => fields["country"] = country);
         return Query(redirect)["code"];
     }
 
     /// <summary>Connects a (new or existing, by email) Standard account and returns the token.</summary>
-    public static async Task<OAuthToken> ConnectAsync(IStripeClient client, string? email = null)
+    public static async Task<OAuthToken> ConnectAsync(IStripeClient client, string? email = null, string? country = null)
     {
-        var code = await CodeAsync(client, email);
+        var code = await CodeAsync(client, email, country);
         return await Exchange(client, code);
     }
 

@@ -31,9 +31,10 @@ public sealed class ConnectedShop
     /// <summary>Stripe.js in the customer's browser: the platform's publishable key.</summary>
     public StripeClient Browser { get; }
 
+    /// <summary>A shop on a GB account that can take cards and Bacs Direct Debit (<see cref="NewAccounts.ReadyForBacsAsync"/>).</summary>
     public static async Task<ConnectedShop> OpenAsync(SandboxPlatform platform)
     {
-        var account = await NewAccounts.StandardAsync(platform.Test);
+        var account = await NewAccounts.ReadyForBacsAsync(platform.Test);
         return new ConnectedShop(platform, account.Id);
     }
 
