@@ -121,6 +121,10 @@ public sealed class Offer
         {
             return $"The Stripe account in the {environment} environment cannot take payments yet (status: {status.Title}). {status.NextStep}";
         }
+        if (AcceptsBacs && BacsAvailability.WhyUnavailable(connection) is { } bacs)
+        {
+            return $"This offer takes Bacs Direct Debit, which the Stripe account in the {environment} environment cannot take. {bacs}";
+        }
         return null;
     }
 

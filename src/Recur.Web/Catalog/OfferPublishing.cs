@@ -6,12 +6,17 @@ namespace Recur.Web.Catalog;
 
 /// <summary>Publishes an offer: only with a usable connection in its environment, and only once its Stripe product
 /// and prices exist on the connected account (so the first checkout does not have to create them).</summary>
-public sealed class OfferPublishing(AppDbContext db, StripeCatalog catalog, TimeProvider time)
+public sealed class OfferPublishing(AppDbContext db, StripeCatalog catalog, ConnectedAccounts accounts, TimeProvider time)
 {
     /// <summary>Null when published; otherwise why not.</summary>
     public async Task<string?> PublishAsync(Offer offer, CancellationToken cancellationToken)
     {
         var connection = await ConnectionAsync(offer, cancellationToken);
+        if (offer.AcceptsBacs && connection is { IsLinked: true } && BacsAvailability.WhyUnavailable(connection) is not null)
+        {
+            // The merchant may just have turned Bacs on in the Stripe Dashboard: ask Stripe before refusing.
+            await accounts.ReadAccountAsync(connection, cancellationToken);
+        }
         if (offer.WhyNotPublishable(connection) is { } reason)
         {
             return reason;

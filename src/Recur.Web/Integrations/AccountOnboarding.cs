@@ -58,20 +58,28 @@ public sealed partial class AccountOnboarding(
             BusinessProfile = new AccountBusinessProfileOptions { Name = tenant.Name },
             Metadata = new Dictionary<string, string> { ["recur_tenant_id"] = tenant.Id.ToString() },
         };
-        if (accountType == StripeAccountType.Express)
-        {
-            // Express accounts get the capabilities they are asked for; full-Dashboard accounts get them by themselves.
-            options.Capabilities = new AccountCapabilitiesOptions
-            {
-                CardPayments = new AccountCapabilitiesCardPaymentsOptions { Requested = true },
-                Transfers = new AccountCapabilitiesTransfersOptions { Requested = true },
-            };
-        }
-
         Account account;
         try
         {
-            account = await platform.Client.V1.Accounts.CreateAsync(options, cancellationToken: cancellationToken);
+            if (accountType == StripeAccountType.Express)
+            {
+                // Express accounts get the capabilities they are asked for; full-Dashboard accounts get cards and
+                // transfers by themselves and turn Bacs on in their own Dashboard. A new account is in the platform's
+                // country (Stripe's default for `country`): in GB, Bacs Direct Debit is requested too, so Stripe asks
+                // for what it needs during onboarding (https://docs.stripe.com/payments/bacs-debit).
+                var platformCountry = (await platform.Client.V1.Accounts.GetSelfAsync(cancellationToken: cancellationToken)).Country;
+                options.Capabilities = new AccountCapabilitiesOptions
+                {
+                    CardPayments = new AccountCapabilitiesCardPaymentsOptions { Requested = true },
+                    Transfers = new AccountCapabilitiesTransfersOptions { Requested = true },
+                    BacsDebitPayments = platformCountry == "GB" ? new AccountCapabilitiesBacsDebitPaymentsOptions { Requested = true } : null,
+                };
+            }
+
+            // Keyed from Recur's own ids: a retried or double-submitted creation returns the same account instead of
+            // making a second one; after a disconnect the key changes, so a new account can be made.
+            var idempotencyKey = $"recur-account-create:{tenant.Id:N}:{environment.ToSlug()}:{connection?.DisconnectedAt?.ToUnixTimeMilliseconds() ?? 0}";
+            account = await platform.Client.V1.Accounts.CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
         }
         catch (StripeException exception)
         {

@@ -59,6 +59,10 @@ public sealed record StripeConnectionCard
     /// <summary>E.g. <c>Card payments: active</c>.</summary>
     public required IReadOnlyList<string> CapabilitiesInWords { get; init; }
 
+    /// <summary>Why offers with Bacs Direct Debit cannot be published on this account and what to do; null when they
+    /// can (or no account is linked).</summary>
+    public string? BacsUnavailable { get; init; }
+
     public DateTimeOffset? ConnectedAt { get; init; }
     public DateTimeOffset? LastEventAt { get; init; }
 
@@ -149,6 +153,7 @@ public sealed record StripeConnectionCard
                 .Where(connection.Capabilities.ContainsKey)
                 .Select(name => $"{AccountWording.Capability(name)}: {AccountWording.CapabilityStatus(connection.Capabilities[name])}")
                 .ToList(),
+            BacsUnavailable = connection.IsLinked ? BacsAvailability.WhyUnavailable(connection) : null,
             ConnectedAt = connection.ConnectedAt,
             LastEventAt = connection.LastEventAt,
             LastEvent = connection.LastEventAt is { } last ? Time(last) : expectingEvent ? WaitingForFirstEvent : "None received yet",

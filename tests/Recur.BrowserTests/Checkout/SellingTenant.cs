@@ -28,6 +28,11 @@ public sealed record SellingTenant(string AdminEmail, string AccountId, string C
         {
             var (card, _) = await admin.ConnectExistingAccountAsync(businessName: businessName);
             var accountId = card.TestId("account-id") ?? throw new InvalidOperationException("Not connected:\n" + card.Text);
+            if (offer.GetValueOrDefault("Form.PayByBacs") == "true")
+            {
+                // A Standard account takes Bacs once its owner turns it on in the Stripe Dashboard.
+                await recur.TurnOnBacsInStripeDashboardAsync(accountId);
+            }
             var productId = await admin.CreateProductAsync("Book club");
             var offerId = await admin.CreateOfferAsync(productId, offer);
             var published = await admin.PublishAsync(offerId);

@@ -27,15 +27,22 @@ public sealed class StripeJsMerchant
     public static async Task<StripeJsMerchant> CreateAsync(StripeJsSandbox sandbox, string businessName = "Bramble Books")
     {
         var platform = sandbox.NewPlatform();
+        // A GB account complete at creation (the platform collects its details), so its Bacs Direct Debit capability is
+        // active: Stripe takes Bacs only then (https://docs.stripe.com/payments/bacs-debit).
         var account = await platform.Client.V1.Accounts.CreateAsync(new AccountCreateOptions
         {
             Country = "GB",
+            Type = "custom",
             Email = "owner@bramble.example",
-            Controller = new AccountControllerOptions
+            BusinessType = "company",
+            BusinessProfile = new AccountBusinessProfileOptions
             {
-                StripeDashboard = new AccountControllerStripeDashboardOptions { Type = "express" },
-                Fees = new AccountControllerFeesOptions { Payer = "application" },
-                Losses = new AccountControllerLossesOptions { Payments = "application" },
+                Name = businessName, Url = "https://bramble.example", SupportPhone = "+442079460000",
+            },
+            TosAcceptance = new AccountTosAcceptanceOptions { Date = DateTime.UtcNow, Ip = "203.0.113.7" },
+            ExternalAccount = new AccountBankAccountOptions
+            {
+                Country = "GB", Currency = "gbp", RoutingNumber = "108800", AccountNumber = "00012345",
             },
             Capabilities = new AccountCapabilitiesOptions
             {
@@ -43,7 +50,6 @@ public sealed class StripeJsMerchant
                 BacsDebitPayments = new AccountCapabilitiesBacsDebitPaymentsOptions { Requested = true },
                 Transfers = new AccountCapabilitiesTransfersOptions { Requested = true },
             },
-            BusinessProfile = new AccountBusinessProfileOptions { Name = businessName },
         }, cancellationToken: Cancel);
         return new StripeJsMerchant(platform, account.Id);
     }

@@ -28,6 +28,11 @@ public static class CheckoutFlows
     {
         var (admin, _) = await factory.SignUpTenantAsync(businessName);
         var (card, _) = await admin.ConnectExistingAccountAsync(businessName: businessName);
+        if (offer?.GetValueOrDefault("Form.PayByBacs") == "true")
+        {
+            // A Standard account takes Bacs once its owner turns it on in the Stripe Dashboard.
+            await factory.TurnOnBacsInStripeDashboardAsync(card.TestId("account-id")!);
+        }
         var productId = await admin.CreateProductAsync("Book club");
         var offerId = await admin.CreateOfferAsync(productId, offer ?? CatalogFlows.MonthlyCardOffer());
         var published = await admin.PublishAsync(offerId);

@@ -48,10 +48,11 @@ public static class StripeConnectFlows
 
     /// <summary>The whole OAuth connection; returns the card it ends on and the callback URL used.</summary>
     public static async Task<(Page Card, Uri Callback)> ConnectExistingAccountAsync(this RecurBrowser browser,
-        string environment = "test", string decision = "allow", string? stripeEmail = null, string businessName = "Existing Books Ltd")
+        string environment = "test", string decision = "allow", string? stripeEmail = null, string businessName = "Existing Books Ltd",
+        string country = "GB")
     {
         var consent = await browser.StartOAuthAsync(environment);
-        var callback = await browser.DecideOnConsentPageAsync(consent, decision, stripeEmail ?? $"owner-{Guid.NewGuid():N}@example.com", businessName);
+        var callback = await browser.DecideOnConsentPageAsync(consent, decision, stripeEmail ?? $"owner-{Guid.NewGuid():N}@example.com", businessName, country);
         var card = await browser.GetAsync(callback.ToString());
         return (card, callback);
     }
@@ -102,5 +103,15 @@ public static class StripeConnectFlows
             }
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>What a Standard account's owner does in the Stripe Dashboard (Settings → Payment methods): turns Bacs
+    /// Direct Debit on, here on the sandbox's dashboard page.</summary>
+    public static async Task TurnOnBacsInStripeDashboardAsync(this RecurFactory factory, string accountId)
+    {
+        using var http = new HttpClient { BaseAddress = factory.SandboxAddress };
+        using var response = await http.PostAsync($"/dashboard/{accountId}/payment-methods/bacs-debit",
+            new FormUrlEncodedContent([]), TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"The sandbox dashboard answered {(int)response.StatusCode}.");
     }
 }

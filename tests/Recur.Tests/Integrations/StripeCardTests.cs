@@ -85,7 +85,9 @@ public sealed partial class StripeCardTests(RecurFactory factory) : IClassFixtur
         var card = await browser.CompleteOnboardingAsync(await browser.CreateNewAccountAsync());
 
         Assert.Equal("United Kingdom (GB)", card.TestId("country"));
-        Assert.Equal("Card payments: active Transfers: active", card.TestId("capabilities"));
+        // Recur requests Bacs Direct Debit for the Express accounts it creates in GB.
+        Assert.Equal("Card payments: active Transfers: active Bacs Direct Debit payments: active", card.TestId("capabilities"));
+        Assert.Null(card.TestId("bacs-unavailable"));
     }
 
     [Fact]
