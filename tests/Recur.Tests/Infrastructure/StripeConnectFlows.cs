@@ -107,7 +107,7 @@ public static class StripeConnectFlows
 
     /// <summary>What a Standard account's owner does in the Stripe Dashboard (Settings → Payment methods): turns Bacs
     /// Direct Debit on, here on the sandbox's dashboard page.</summary>
-    public static async Task TurnOnBacsInStripeDashboardAsync(this RecurFactory factory, string accountId)
+    public static async Task TurnOnBacsInStripeDashboardAsync(this IRecurHost factory, string accountId)
     {
         using var http = new HttpClient { BaseAddress = factory.SandboxAddress };
         using var response = await http.PostAsync($"/dashboard/{accountId}/payment-methods/bacs-debit",
