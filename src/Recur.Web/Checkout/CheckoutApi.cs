@@ -37,7 +37,8 @@ public static class CheckoutApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Check your details.",
                 detail: "The request has no body: send the customer's details as JSON.");
         }
-        var result = await orders.PlaceAsync(offer, request, cancellationToken);
+        var browserKey = CheckoutBrowserKey.Hash(CheckoutBrowserKey.GetOrIssue(context));
+        var result = await orders.PlaceAsync(offer, request, browserKey, cancellationToken);
         if (result.Response is { } response)
         {
             return TypedResults.Ok(response);

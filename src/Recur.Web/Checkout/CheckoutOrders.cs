@@ -75,7 +75,9 @@ public sealed partial class CheckoutOrders(
 
     public static string ReturnPath(Offer offer, Guid orderId) => $"/checkout/{offer.Slug}/complete?order={orderId}";
 
-    public async Task<CheckoutResult> PlaceAsync(string offerKey, CheckoutRequest request, CancellationToken cancellationToken)
+    /// <param name="browserKeyHash">The placing browser's key (<see cref="CheckoutBrowserKey"/>): an order is reused only
+    /// by the browser that placed it, so an order id alone never returns its client secret.</param>
+    public async Task<CheckoutResult> PlaceAsync(string offerKey, CheckoutRequest request, string browserKeyHash, CancellationToken cancellationToken)
     {
         var checkout = await FindOfferAsync(offerKey, cancellationToken);
         if (checkout is null)
@@ -96,7 +98,7 @@ public sealed partial class CheckoutOrders(
         await orderLock.WaitAsync(cancellationToken);
         try
         {
-            var order = await OrderForAsync(checkout, request.OrderId, details, cancellationToken);
+            var order = await OrderForAsync(checkout, request.OrderId, details, browserKeyHash, cancellationToken);
             var mapping = await catalog.EnsureOnStripeAsync(checkout.Offer, checkout.Product, checkout.Connection!, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             if (mapping.Prices is not { } prices)
@@ -184,27 +186,28 @@ public sealed partial class CheckoutOrders(
 
     /// <summary>The order to use: the one the page sent if it is this offer's, still open and for the same details;
     /// otherwise a new one.</summary>
-    private async Task<Order> OrderForAsync(CheckoutOffer checkout, Guid? requestedId, CustomerDetails details, CancellationToken cancellationToken)
+    private async Task<Order> OrderForAsync(CheckoutOffer checkout, Guid? requestedId, CustomerDetails details, string browserKeyHash, CancellationToken cancellationToken)
     {
         if (requestedId is { } id)
         {
             var existing = await db.Orders.IgnoreQueryFilters().SingleOrDefaultAsync(o => o.Id == id, cancellationToken);
-            if (existing is not null && existing.OfferId == checkout.Offer.Id && existing.CompletedAt is null
+            if (existing is not null && existing.IsHeldBy(browserKeyHash) && existing.OfferId == checkout.Offer.Id && existing.CompletedAt is null
                 && existing.StripeAccountId == checkout.Connection!.AccountId && existing.Matches(details))
             {
                 return existing;
             }
             if (existing is null)
             {
-                return await AddOrderAsync(id, checkout, details, cancellationToken);
+                return await AddOrderAsync(id, checkout, details, browserKeyHash, cancellationToken);
             }
         }
-        return await AddOrderAsync(Guid.NewGuid(), checkout, details, cancellationToken);
+        return await AddOrderAsync(Guid.NewGuid(), checkout, details, browserKeyHash, cancellationToken);
     }
 
-    private async Task<Order> AddOrderAsync(Guid id, CheckoutOffer checkout, CustomerDetails details, CancellationToken cancellationToken)
+    private async Task<Order> AddOrderAsync(Guid id, CheckoutOffer checkout, CustomerDetails details, string browserKeyHash, CancellationToken cancellationToken)
     {
         var order = new Order(id, checkout.Offer.TenantId, checkout.Offer.Id, checkout.Offer.Environment, checkout.Connection!.AccountId, details, time.GetUtcNow());
+        order.BindToBrowser(browserKeyHash);
         db.Orders.Add(order);
         await db.SaveChangesAsync(cancellationToken);
         return order;

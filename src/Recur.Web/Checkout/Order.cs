@@ -65,6 +65,19 @@ public sealed class Order
 
     public DateTimeOffset? CompletedAt { get; private set; }
 
+    /// <summary>SHA-256 of the key in the placing browser's cookie (<see cref="CheckoutBrowserKey"/>); null for
+    /// orders made before orders were bound, which no browser can reopen.</summary>
+    public string? BrowserKeyHash { get; private set; }
+
+    /// <summary>Binds a new order to the browser placing it; an order already bound keeps its browser.</summary>
+    public void BindToBrowser(string keyHash) => BrowserKeyHash ??= keyHash;
+
+    /// <summary>Whether the browser with <paramref name="keyHash"/> placed this order (and may see its details).</summary>
+    public bool IsHeldBy(string? keyHash) =>
+        BrowserKeyHash is not null && keyHash is not null
+        && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(BrowserKeyHash), System.Text.Encoding.ASCII.GetBytes(keyHash));
+
     public string IdempotencyKey(string step) => $"order-{Id}-{step}";
 
     /// <summary>Whether another submit of this order with <paramref name="details"/> may reuse it.</summary>

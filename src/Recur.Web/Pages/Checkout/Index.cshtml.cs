@@ -57,10 +57,14 @@ public sealed class IndexModel(CheckoutOrders orders, StripeClients clients, App
 
         Guid? candidate = StartOver ? null : RequestedOrder
             ?? (Guid.TryParse(Request.Cookies[CookieName(checkout.Offer.Id)], out var fromCookie) ? fromCookie : null);
+        // Only the browser that placed an order sees its details again: an order id alone (?order=… from another
+        // browser) opens a fresh checkout.
+        var browserKey = CheckoutBrowserKey.Hash(CheckoutBrowserKey.GetOrIssue(HttpContext));
         if (candidate is { } id)
         {
-            ExistingOrder = await db.Orders.IgnoreQueryFilters()
+            var order = await db.Orders.IgnoreQueryFilters()
                 .SingleOrDefaultAsync(o => o.Id == id && o.OfferId == checkout.Offer.Id && o.CompletedAt == null, cancellationToken);
+            ExistingOrder = order is not null && order.IsHeldBy(browserKey) ? order : null;
         }
         OrderId = ExistingOrder?.Id ?? Guid.NewGuid();
         Response.Cookies.Append(CookieName(checkout.Offer.Id), OrderId.ToString(), new CookieOptions
