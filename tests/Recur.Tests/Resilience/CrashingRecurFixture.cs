@@ -44,6 +44,8 @@ public sealed class CrashingRecurFixture : IAsyncLifetime, IRecurHost
         {
             Url = "http://127.0.0.1:0",
             DatabasePath = Path.Combine(_directory, "stripe-sandbox.db"),
+            // A platform whose account is on Stripe.net's API version, so the events Recur's catch-up lists are readable.
+            DefaultApiVersion = global::Stripe.StripeConfiguration.ApiVersion,
             ObserveApiRequest = (stage, context) => _onApiRequest?.Invoke(stage, context) ?? Task.CompletedTask,
             ObserveWebhookAttempt = attempt => _onWebhookAttempt?.Invoke(attempt) ?? Task.CompletedTask,
         }, ["--Logging:LogLevel:Default=Warning"]);
