@@ -6,6 +6,7 @@ using Recur.Web.Health;
 using Recur.Web.Integrations;
 using Recur.Web.Pages;
 using Recur.Web.Stripe;
+using Recur.Web.Simulation;
 using Recur.Web.Subscriptions;
 using Recur.Web.Tenants;
 using Recur.Web.Webhooks;
@@ -37,6 +38,7 @@ builder.AddIntegrations();
 builder.AddCatalog();
 builder.AddCheckout();
 builder.AddSubscriptions();
+builder.AddSimulation();
 builder.AddWebhooks();
 
 var app = builder.Build();

@@ -9,8 +9,6 @@ public static class CheckoutApi
     {
         builder.Services.AddScoped<CheckoutOrders>();
         builder.Services.AddScoped<CheckoutCompletion>();
-        builder.Services.AddSingleton<TestClockPool>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TestClockPool>());
         return builder;
     }
 

@@ -36,8 +36,8 @@ public sealed record CheckoutResult(CheckoutResponse? Response, int Status, stri
 }
 
 /// <summary>
-/// Places checkout orders: matches the customer by email or creates it on the connected account (in Test on its own
-/// test clock), then creates the subscription there with <c>payment_behavior=default_incomplete</c> (or a
+/// Places checkout orders: matches the customer by email or creates it on the connected account (in real time, in
+/// Test exactly as in Production: no test clock), then creates the subscription there with <c>payment_behavior=default_incomplete</c> (or a
 /// PaymentIntent for a one-off offer), every create keyed by the order id so that a repeat creates nothing new.
 /// Card and bank details never pass through here: the browser sends them to Stripe.
 /// </summary>
@@ -46,7 +46,6 @@ public sealed partial class CheckoutOrders(
     StripeClients clients,
     StripeCatalog catalog,
     RecurUrls urls,
-    TestClockPool clockPool,
     TimeProvider time,
     ILogger<CheckoutOrders> logger)
 {
@@ -221,7 +220,7 @@ public sealed partial class CheckoutOrders(
         }
         var known = await db.Customers.IgnoreQueryFilters()
             .Where(c => c.TenantId == order.TenantId && c.Environment == order.Environment && c.StripeAccountId == order.StripeAccountId
-                && c.Email == order.Email && c.DeletedAt == null)
+                && c.Email == order.Email && c.DeletedAt == null && !c.IsSimulation)
             .OrderBy(c => c.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
         if (known is not null)
@@ -250,14 +249,6 @@ public sealed partial class CheckoutOrders(
         }
         else
         {
-            // In Test every customer lives on its own test clock: one made ahead of time by the pool (no request
-            // here), or, if the pool is empty, one made now.
-            string? clockId = null;
-            if (order.Environment == StripeEnvironment.Test)
-            {
-                clockId = await clockPool.TakeAsync(db, order.Id, order.StripeAccountId, cancellationToken)
-                    ?? await clockPool.MakeForOrderAsync(db, platform.Client, order, cancellationToken);
-            }
             stripeCustomer = await stripe.Customers.CreateAsync(new CustomerCreateOptions
             {
                 Email = order.Email,
@@ -265,7 +256,6 @@ public sealed partial class CheckoutOrders(
                 Address = order.Address is { } a
                     ? new AddressOptions { Line1 = a.Line1, Line2 = a.Line2, City = a.City, PostalCode = a.PostalCode, Country = a.Country }
                     : null,
-                TestClock = clockId,
                 Metadata = new Dictionary<string, string> { ["recur_order_id"] = order.Id.ToString() },
             }, Options(order, "customer"), cancellationToken);
         }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Recur.Web.Catalog;
 using Recur.Web.Checkout;
+using Recur.Web.Simulation;
 using Recur.Web.Subscriptions;
 using Recur.Web.Integrations;
 using Recur.Web.Stripe;
@@ -31,7 +32,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<Offer> Offers => Set<Offer>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<CustomerImport> CustomerImports => Set<CustomerImport>();
-    public DbSet<PooledTestClock> PooledTestClocks => Set<PooledTestClock>();
+    public DbSet<SubscriptionSimulation> SubscriptionSimulations => Set<SubscriptionSimulation>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<Payment> Payments => Set<Payment>();
@@ -144,13 +145,19 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             customer.HasQueryFilter(c => c.TenantId == CurrentTenantId);
         });
 
-        // A connected account's clocks, not a tenant's: no tenant filter (only background work and checkout read it).
-        builder.Entity<PooledTestClock>(clock =>
+        builder.Entity<SubscriptionSimulation>(simulation =>
         {
-            clock.HasIndex(c => new { c.StripeAccountId, c.OrderId });
-            clock.HasIndex(c => c.StripeClockId).IsUnique();
-            clock.Property(c => c.StripeAccountId).HasMaxLength(255);
-            clock.Property(c => c.StripeClockId).HasMaxLength(255);
+            simulation.Property(x => x.Id).ValueGeneratedNever();
+            simulation.HasIndex(x => x.SourceSubscriptionId);
+            simulation.HasIndex(x => new { x.StripeAccountId, x.StripeClockId });
+            simulation.Property(x => x.StripeAccountId).HasMaxLength(255);
+            simulation.Property(x => x.StripeClockId).HasMaxLength(255);
+            simulation.Property(x => x.StripeCustomerId).HasMaxLength(255);
+            simulation.Property(x => x.StripeSubscriptionId).HasMaxLength(255);
+            simulation.Property(x => x.StripePaymentMethodId).HasMaxLength(255);
+            simulation.Property(x => x.Failure).HasMaxLength(1000);
+            simulation.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId);
+            simulation.HasQueryFilter(x => x.TenantId == CurrentTenantId);
         });
 
         builder.Entity<CustomerImport>(import =>
@@ -194,6 +201,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             subscription.Property(s => s.Status).HasConversion<string>().HasMaxLength(30);
             subscription.Property(s => s.StripeMandateId).HasMaxLength(255);
             subscription.Property(s => s.LatestPaymentStatus).HasMaxLength(50);
+            subscription.Property(s => s.RemovedReason).HasMaxLength(300);
             subscription.OwnsOne(s => s.PaymentMethod, pm =>
             {
                 pm.Property(p => p.StripePaymentMethodId).HasMaxLength(255);

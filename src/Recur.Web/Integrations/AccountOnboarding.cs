@@ -18,7 +18,6 @@ public sealed partial class AccountOnboarding(
     RecurUrls urls,
     TimeProvider time,
     CustomerImporter customerImporter,
-    TestClockPool clockPool,
     ILogger<AccountOnboarding> logger)
 {
     public const string ReturnPath = "/integrations/stripe/onboarding/return";
@@ -98,7 +97,6 @@ public sealed partial class AccountOnboarding(
         await db.SaveChangesAsync(cancellationToken);
         LogAccountCreated(logger, connection.Id, account.Id, environment);
         customerImporter.Wake();
-        clockPool.Wake();
 
         return await LinkAsync(connection, cancellationToken);
     }

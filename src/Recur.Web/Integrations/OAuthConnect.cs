@@ -23,7 +23,6 @@ public sealed partial class OAuthConnect(
     RecurUrls urls,
     TimeProvider time,
     CustomerImporter customerImporter,
-    TestClockPool clockPool,
     ILogger<OAuthConnect> logger)
 {
     public const string CallbackPath = "/integrations/stripe/oauth/callback";
@@ -174,7 +173,6 @@ public sealed partial class OAuthConnect(
         await db.SaveChangesAsync(cancellationToken);
         // In the background: import the account's existing customers, and make test clocks ready for checkout.
         customerImporter.Wake();
-        clockPool.Wake();
         return (ConnectOutcome.Connected, environment);
     }
 

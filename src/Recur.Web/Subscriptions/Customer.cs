@@ -60,6 +60,14 @@ public sealed class Customer
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>A test customer Recur made on its own test clock to simulate a subscription (Stripe metadata
+    /// <see cref="SimulationMetadataKey"/>); never matched at checkout.</summary>
+    public bool IsSimulation { get; private set; }
+
+    /// <summary>The metadata key on the Stripe customer (and subscription) of a simulation: the id of the Recur
+    /// subscription it copies.</summary>
+    public const string SimulationMetadataKey = "recur_simulation_of";
+
     /// <summary>When the customer was deleted on Stripe; a deleted customer is never matched at checkout.</summary>
     public DateTimeOffset? DeletedAt { get; private set; }
 
@@ -75,6 +83,7 @@ public sealed class Customer
             stripe.Created > DateTime.UnixEpoch ? new DateTimeOffset(DateTime.SpecifyKind(stripe.Created, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch)
         {
             StripeEventAt = eventAt,
+            IsSimulation = stripe.Metadata?.ContainsKey(SimulationMetadataKey) == true,
         };
         return customer;
     }
@@ -107,6 +116,13 @@ public sealed class Customer
         || new[] { address.Line1, address.Line2, address.City, address.PostalCode, address.Country }.All(string.IsNullOrWhiteSpace)
         ? null
         : new PostalAddress(address.Line1, address.Line2, address.City, address.PostalCode, address.Country);
+
+    /// <summary>The copy of a customer Recur made on <paramref name="testClockId"/> for a simulation.</summary>
+    public static Customer Simulating(Customer source, string stripeCustomerId, string testClockId, DateTimeOffset now) =>
+        new(source.TenantId, source.Environment, source.StripeAccountId, stripeCustomerId, source.Email, source.Name, source.Address, testClockId, now)
+        {
+            IsSimulation = true,
+        };
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 }

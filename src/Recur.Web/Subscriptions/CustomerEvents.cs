@@ -2,6 +2,7 @@ using global::Stripe;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Checkout;
 using Recur.Web.Data;
+using Recur.Web.Simulation;
 using Recur.Web.Webhooks;
 using Customer = Recur.Web.Subscriptions.Customer;
 using StripeCustomer = global::Stripe.Customer;
@@ -15,9 +16,13 @@ namespace Recur.Web.Subscriptions;
 /// event carries the whole customer: no Stripe read. Older events than the last one applied change nothing; a
 /// deleted customer stays as a tombstone (so an import that read it before the deletion does not bring it back).
 /// </summary>
-public sealed partial class CustomerEvents(AppDbContext db, ILogger<CustomerEvents> logger)
+public sealed partial class CustomerEvents(AppDbContext db, SubscriptionSimulator simulator, ILogger<CustomerEvents> logger)
 {
-    public static bool Handles(string type) => type is "customer.created" or "customer.updated" or "customer.deleted";
+    public static bool Handles(string type) => type is "customer.created" or "customer.updated" or "customer.deleted" or TestClockDeleted;
+
+    /// <summary>Stripe deleted a test clock (at its <c>deletes_after</c>, or someone deleted it): its customers and
+    /// their subscriptions are gone too.</summary>
+    public const string TestClockDeleted = "test_helpers.test_clock.deleted";
 
     public async Task ApplyAsync(StripeEvent row, CancellationToken cancellationToken)
     {
@@ -26,6 +31,13 @@ public sealed partial class CustomerEvents(AppDbContext db, ILogger<CustomerEven
             return;
         }
         var stripeEvent = EventUtility.ParseEvent(row.Payload, throwOnApiVersionMismatch: false);
+        if (stripeEvent.Data.Object is global::Stripe.TestHelpers.TestClock clock && row.Type == TestClockDeleted)
+        {
+            await simulator.MarkClockGoneAsync(account, clock.Id, "Its test clock was deleted on Stripe, and with it its customer and subscription.",
+                cancellationToken);
+            LogClockGone(logger, row.Id, clock.Id, account);
+            return;
+        }
         if (stripeEvent.Data.Object is not StripeCustomer stripeCustomer)
         {
             return;
@@ -73,10 +85,19 @@ public sealed partial class CustomerEvents(AppDbContext db, ILogger<CustomerEven
             if (row.Type == "customer.deleted")
             {
                 customer.MarkDeleted(row.CreatedAt);
+                // Stripe cancels a deleted customer's subscriptions; one deleted with its test clock is gone altogether.
+                foreach (var subscription in await db.Subscriptions.IgnoreQueryFilters()
+                             .Where(s => s.CustomerId == customer.Id && s.RemovedAt == null).ToListAsync(cancellationToken))
+                {
+                    subscription.MarkRemoved("Its customer was deleted on Stripe.", row.CreatedAt);
+                }
             }
         }
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId}: test clock {ClockId} on {AccountId} deleted, its customers marked")]
+    private static partial void LogClockGone(ILogger logger, string eventId, string clockId, string accountId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId}: customer {CustomerId} on {AccountId} added to Recur")]
     private static partial void LogAdded(ILogger logger, string eventId, string customerId, string accountId);

@@ -105,7 +105,42 @@ public sealed class Subscription
     /// <summary>When Recur last read the subscription from Stripe.</summary>
     public DateTimeOffset? SyncedAt { get; private set; }
 
-    public bool IsEnded => Status is SubscriptionStatus.Canceled or SubscriptionStatus.IncompleteExpired;
+    public bool IsEnded => Status is SubscriptionStatus.Canceled or SubscriptionStatus.IncompleteExpired || RemovedAt is not null;
+
+    /// <summary>The Test subscription this one simulates on its own test clock ("Simulate this subscription"); null for
+    /// a real one.</summary>
+    public Guid? SimulationOf { get; private set; }
+
+    public bool IsSimulation => SimulationOf is not null;
+
+    /// <summary>When Recur learned that Stripe no longer has this subscription (its test clock or its customer was
+    /// deleted, or a read found it missing); it then counts as ended, whatever its last status was.</summary>
+    public DateTimeOffset? RemovedAt { get; private set; }
+
+    /// <summary>Why it is gone, in the admin's words.</summary>
+    public string? RemovedReason { get; private set; }
+
+    /// <summary>A copy of <paramref name="source"/> made on a test clock to move time for it.</summary>
+    public static Subscription Simulating(Subscription source, string stripeSubscriptionId, Guid customerId, SubscriptionStatus status, DateTimeOffset observedAt) =>
+        new(source.TenantId, source.Environment, source.StripeAccountId, stripeSubscriptionId, customerId, source.OfferId, null, "card", status, observedAt)
+        {
+            SimulationOf = source.Id,
+        };
+
+    /// <summary>Stripe deleted the subscription (with its clock or its customer) or no longer finds it: it is over,
+    /// never "active" again. The first reason is kept.</summary>
+    public void MarkRemoved(string reason, DateTimeOffset at)
+    {
+        if (RemovedAt is not null)
+        {
+            return;
+        }
+        MoveTo(SubscriptionStatus.Canceled, at);
+        RemovedAt = at;
+        RemovedReason = reason;
+        CancelAtPeriodEnd = false;
+        EndedAt ??= at;
+    }
 
     public static bool TryParseStatus(string? status, out SubscriptionStatus parsed)
     {
@@ -277,6 +312,10 @@ public sealed class Subscription
     /// </summary>
     public SubscriptionAccess Access(BacsActivation? activation, MandateStatus? mandate)
     {
+        if (RemovedAt is not null)
+        {
+            return SubscriptionAccess.Removed;
+        }
         switch (Status)
         {
             case SubscriptionStatus.Canceled:
@@ -320,6 +359,7 @@ public sealed class Subscription
         SubscriptionAccess.Active => "Active",
         SubscriptionAccess.PastDue => "Past due",
         SubscriptionAccess.Suspended => "Suspended",
+        SubscriptionAccess.Removed => "Deleted on Stripe",
         _ => "Ended",
     };
 }
@@ -336,4 +376,7 @@ public enum SubscriptionAccess
     PastDue,
     Suspended,
     Ended,
+
+    /// <summary>Stripe no longer has it (see <see cref="Subscription.RemovedAt"/>).</summary>
+    Removed,
 }

@@ -43,7 +43,20 @@ public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clie
         var get = new SubscriptionGetOptions();
         get.AddExpand("default_payment_method");
         get.AddExpand("pending_setup_intent");
-        var stripeSubscription = await stripe.Subscriptions.GetAsync(subscription.StripeSubscriptionId, get, account, cancellationToken);
+        StripeSubscription stripeSubscription;
+        try
+        {
+            stripeSubscription = await stripe.Subscriptions.GetAsync(subscription.StripeSubscriptionId, get, account, cancellationToken);
+        }
+        catch (StripeException exception) when (exception.StripeError?.Code == "resource_missing")
+        {
+            // Deleted on Stripe (with its test clock, or its customer): marked, never left as it was.
+            subscription.MarkRemoved("Stripe no longer has this subscription (deleted with its test clock or its customer).", observedAt);
+            subscription.MarkSynced(observedAt);
+            await db.SaveChangesAsync(cancellationToken);
+            LogMissing(logger, subscription.Id, subscription.StripeSubscriptionId);
+            return;
+        }
         ApplySubscription(subscription, stripeSubscription, observedAt);
 
         // invoice.payments is includable: Stripe leaves it out unless asked for (https://docs.stripe.com/api/invoices/object).
@@ -194,6 +207,9 @@ public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clie
         { Type: "bacs_debit", BacsDebit: { } bacs } => new PaymentMethodSummary(method.Id, "bacs_debit", null, bacs.Last4, null, null, bacs.SortCode),
         _ => new PaymentMethodSummary(method.Id, method.Type, null, null, null, null, null),
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} ({StripeSubscriptionId}) is missing on Stripe: marked removed")]
+    private static partial void LogMissing(ILogger logger, Guid subscriptionId, string stripeSubscriptionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} ({StripeSubscriptionId}) synced from Stripe: {Status}")]
     private static partial void LogSynced(ILogger logger, Guid subscriptionId, string stripeSubscriptionId, string status);

@@ -55,7 +55,8 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
     /// <summary>
     /// The measure asked for: a new customer buys an offer whose price is already on Stripe (mapped when the offer
     /// was published). Counted: the requests Recur sends to Stripe while answering the checkout's order request,
-    /// once the account's background preparation (customer import) has run.
+    /// once the account's background preparation (customer import) has run. Test and Production cost the same: no
+    /// test clock is made or used at checkout.
     /// </summary>
     [Fact]
     public async Task A_checkout_by_a_new_customer_in_test_costs_two_stripe_requests_and_a_returning_customer_one()
@@ -66,9 +67,9 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
         var (newCustomer, email) = await CountCheckoutAsync(tenant.CheckoutPath);
 
         Assert.Equal(["POST /v1/customers", "POST /v1/subscriptions"], newCustomer);
-        Report("new customer, Test, clock from the pool", newCustomer);
+        Report("new customer, Test", newCustomer);
         var customer = Assert.Single(await factory.CustomersOnAsync(tenant.AccountId));
-        Assert.Contains(await factory.PooledClocksAsync(tenant.AccountId), c => c.StripeClockId == customer.TestClockId && c.OrderId is not null);
+        Assert.Null(customer.TestClockId);
 
         var (returning, _) = await CountCheckoutAsync(tenant.CheckoutPath, email.ToUpperInvariant());
         Assert.Equal(["POST /v1/subscriptions"], returning);
@@ -85,21 +86,6 @@ public sealed class CheckoutRequestCountTests(CountingRecurFactory factory) : IC
 
         Assert.Equal(["POST /v1/customers", "POST /v1/subscriptions"], newCustomer);
         Report("new customer, Production", newCustomer);
-    }
-
-    [Fact]
-    public async Task With_the_test_clock_pool_empty_a_new_customer_in_test_costs_one_request_more()
-    {
-        var tenant = await factory.SellingTenantAsync();
-        await factory.PrepareConnectedAccountsAsync();
-        await factory.ChangeWaitingClocksAsync(tenant.AccountId, clocks => clocks.ExecuteDeleteAsync(Cancel));
-
-        var (newCustomer, _) = await CountCheckoutAsync(tenant.CheckoutPath);
-
-        Assert.Equal(["POST /v1/test_helpers/test_clocks", "POST /v1/customers", "POST /v1/subscriptions"], newCustomer);
-        Report("new customer, Test, clock pool empty", newCustomer);
-        var customer = Assert.Single(await factory.CustomersOnAsync(tenant.AccountId));
-        Assert.StartsWith("clock_", customer.TestClockId);
     }
 
     [Fact]

@@ -162,13 +162,8 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
         Assert.Equal(answers[0].ClientSecret, retried.ClientSecret);
         var stripe = await factory.PlatformStripeAsync();
         var onAccount = new RequestOptions { StripeAccount = tenant.AccountId };
-        // Customers on a test clock are listed only with their clock (as on Stripe): over all the account's clocks
-        // (the pool keeps some ready), one customer.
-        var customers = new List<Customer>();
-        foreach (var clock in (await stripe.V1.TestHelpers.TestClocks.ListAsync(null, onAccount, Cancel)).Data)
-        {
-            customers.AddRange((await stripe.V1.Customers.ListAsync(new CustomerListOptions { TestClock = clock.Id }, onAccount, Cancel)).Data);
-        }
+        var customers = (await stripe.V1.Customers.ListAsync(null, onAccount, Cancel)).Data;
+        Assert.Empty((await stripe.V1.TestHelpers.TestClocks.ListAsync(null, onAccount, Cancel)).Data);
         var stripeCustomer = Assert.Single(customers);
         Assert.Equal(details.Email, stripeCustomer.Email);
         var subscriptions = await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = stripeCustomer.Id, Status = "all" }, onAccount, Cancel);
@@ -297,7 +292,8 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
         var detail = await tenant.Admin.SubscriptionPageAsync(details.Email!);
         Assert.Equal("Processing", detail.TestId("status"));
 
-        var settled = await tenant.Admin.AdvanceClockAsync(detail, "1w");
+        // Test runs in real time, like Production: the sandbox settles the debit after a few seconds.
+        var settled = await tenant.Admin.WaitForAsync(detail.Url.PathAndQuery, page => page.TestId("status") == "Active", seconds: 40);
 
         Assert.Equal("Active", settled.TestId("status"));
         Assert.Equal("active", settled.TestId("mandate")?.Split(' ')[0]);
@@ -316,8 +312,9 @@ public sealed class CheckoutTests(RecurFactory factory) : IClassFixture<RecurFac
         await factory.ConfirmBacsAsync(checkout, accountNumber: "33333335");
         var processing = await customer.GetAsync(checkout.ReturnUrl);
         Assert.Equal("Active", processing.State());
-        // The bank answers as the customer's (test) clock moves; within the 23 hours an incomplete subscription has.
-        var detail = await tenant.Admin.AdvanceClockAsync(await tenant.Admin.SubscriptionPageAsync(details.Email!), "1h");
+        // The bank answers in real time (in Test as in Production), a few seconds later in the sandbox.
+        var detail = await tenant.Admin.WaitForAsync((await tenant.Admin.SubscriptionPageAsync(details.Email!)).Url.PathAndQuery,
+            page => page.TestId("status") == "Payment failed", seconds: 40);
         var complete = await customer.GetAsync(checkout.ReturnUrl);
 
         Assert.StartsWith("inactive", detail.TestId("mandate"));

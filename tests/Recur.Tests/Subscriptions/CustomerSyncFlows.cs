@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Recur.Tests.Infrastructure;
-using Recur.Web.Checkout;
 using Recur.Web.Data;
 using Recur.Web.Subscriptions;
 using Recur.Web.Webhooks;
@@ -14,30 +13,9 @@ public static class CustomerSyncFlows
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    /// <summary>Runs what connecting an account starts in the background (the customer import, the test clock
-    /// pool) to the end.</summary>
-    public static async Task PrepareConnectedAccountsAsync(this RecurFactory factory)
-    {
+    /// <summary>Runs what connecting an account starts in the background (the customer import) to the end.</summary>
+    public static async Task PrepareConnectedAccountsAsync(this RecurFactory factory) =>
         await factory.Service<CustomerImporter>().RunOnceAsync(Cancel);
-        await factory.Service<TestClockPool>().RunOnceAsync(Cancel);
-    }
-
-    /// <summary>The account's pooled test clocks, taken ones included.</summary>
-    public static async Task<List<PooledTestClock>> PooledClocksAsync(this RecurFactory factory, string accountId)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return await db.PooledTestClocks.AsNoTracking().Where(c => c.StripeAccountId == accountId).ToListAsync(Cancel);
-    }
-
-    /// <summary>Changes the account's waiting clocks in the database (e.g. to make them look about to expire).</summary>
-    public static async Task<int> ChangeWaitingClocksAsync(this RecurFactory factory, string accountId,
-        Func<IQueryable<PooledTestClock>, Task<int>> change)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return await change(db.PooledTestClocks.Where(c => c.StripeAccountId == accountId && c.OrderId == null));
-    }
 
     /// <summary>Recur's customers on the account, deleted ones included.</summary>
     public static async Task<List<Customer>> CustomersOnAsync(this RecurFactory factory, string accountId)

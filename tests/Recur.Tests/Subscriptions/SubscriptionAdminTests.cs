@@ -42,32 +42,37 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task The_customer_page_shows_the_billing_details_the_test_clock_and_moves_time_for_its_subscriptions()
+    public async Task The_customer_page_shows_the_billing_details_and_a_simulated_customer_moves_time_for_its_subscription()
     {
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
         var subscription = await tenant.Admin.SubscriptionPageAsync(email);
-        var customerPage = await tenant.Admin.GetAsync(System.Text.RegularExpressions.Regex.Match(subscription.Html, @"href=""(?<href>/admin/customers/[0-9a-f-]{36})""").Groups["href"].Value);
+        var customerPage = await tenant.Admin.GetAsync(CustomerHref(subscription));
 
         Assert.Equal(email, customerPage.TestId("email"));
         Assert.Equal("Ada Reader", customerPage.TestId("name"));
         Assert.Equal("1 High Street, London, SW1A 1AA, GB", customerPage.TestId("address"));
-        Assert.StartsWith("clock_", customerPage.TestId("test-clock"));
+        Assert.Equal("—", customerPage.TestId("test-clock"));
         Assert.Contains("Monthly Active (active)", customerPage.Text);
+        Assert.DoesNotContain("handler=AdvanceClock", customerPage.Html);
 
-        var moved = await tenant.Admin.SubmitAsync(customerPage, customerPage.Form("handler=AdvanceClock"), new Dictionary<string, string> { ["step"] = "1m" });
+        var simulated = await tenant.Admin.SimulateAsync(subscription);
+        var simulatedCustomer = await tenant.Admin.GetAsync(CustomerHref(simulated));
+        Assert.StartsWith("clock_", simulatedCustomer.TestId("test-clock"));
+        var moved = await tenant.Admin.SubmitAsync(simulatedCustomer, simulatedCustomer.Form("handler=AdvanceClock"), new Dictionary<string, string> { ["step"] = "1m" });
 
         Assert.Contains("The test clock moved forward 1 month", moved.TestId("action-message"));
-        var after = await tenant.Admin.SubscriptionPageAsync(email);
-        Assert.NotEqual(subscription.TestId("current-period"), after.TestId("current-period"));
+        var after = await tenant.Admin.GetAsync(simulated.Url.PathAndQuery);
+        Assert.NotEqual(simulated.TestId("current-period"), after.TestId("current-period"));
+        Assert.Equal(subscription.TestId("current-period"), (await tenant.Admin.SubscriptionPageAsync(email)).TestId("current-period"));
     }
 
     [Fact]
-    public async Task Advancing_the_test_clock_a_month_renews_the_subscription_with_a_new_period_and_a_paid_invoice()
+    public async Task Advancing_a_simulations_clock_a_month_renews_it_with_a_new_period_and_a_paid_invoice()
     {
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
-        var before = await tenant.Admin.SubscriptionPageAsync(email);
+        var before = await tenant.Admin.SimulateAsync(await tenant.Admin.SubscriptionPageAsync(email));
 
         var after = await tenant.Admin.AdvanceClockAsync(before, "1m");
 
@@ -87,7 +92,7 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     {
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
-        var before = await tenant.Admin.SubscriptionPageAsync(email);
+        var before = await tenant.Admin.SimulateAsync(await tenant.Admin.SubscriptionPageAsync(email));
         var clockBefore = DateTimeOffset.ParseExact(before.TestId("test-clock-time")!, "yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
 
         var after = await tenant.Admin.AdvanceClockAsync(before, "3d");
@@ -105,8 +110,8 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     {
         var tenant = await factory.SellingTenantAsync();
         var (_, checkout, email) = await factory.BuyWithCardAsync(tenant);
-        await SwitchToFailingCardAsync(checkout.StripeAccount);
-        var detail = await tenant.Admin.SubscriptionPageAsync(email);
+        var detail = await tenant.Admin.SimulateAsync(await tenant.Admin.SubscriptionPageAsync(email));
+        await SwitchToFailingCardAsync(checkout.StripeAccount, detail.TestId("stripe-id")!.Split(' ')[0]);
 
         var after = await tenant.Admin.AdvanceClockAsync(detail, "1m");
 
@@ -143,7 +148,8 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
     {
         var tenant = await factory.SellingTenantAsync();
         var (_, _, email) = await factory.BuyWithCardAsync(tenant);
-        var canceling = await tenant.Admin.ActAsync(await tenant.Admin.SubscriptionPageAsync(email), "CancelAtPeriodEnd");
+        var simulated = await tenant.Admin.SimulateAsync(await tenant.Admin.SubscriptionPageAsync(email));
+        var canceling = await tenant.Admin.ActAsync(simulated, "CancelAtPeriodEnd");
 
         var after = await tenant.Admin.AdvanceClockAsync(canceling, "1m");
 
@@ -205,12 +211,15 @@ public sealed class SubscriptionAdminTests(RecurFactory factory) : IClassFixture
         Assert.Equal(System.Net.HttpStatusCode.NotFound, peek.Status);
     }
 
+    private static string CustomerHref(Page subscription) =>
+        System.Text.RegularExpressions.Regex.Match(subscription.Html, @"href=""(?<href>/admin/customers/[0-9a-f-]{36})""").Groups["href"].Value;
+
     /// <summary>The customer's card starts failing (Stripe's 4000 0000 0000 0341): attach it and make it the default.</summary>
-    private async Task SwitchToFailingCardAsync(string account)
+    private async Task SwitchToFailingCardAsync(string account, string subscriptionId)
     {
         var stripe = await factory.PlatformStripeAsync();
         var onAccount = new RequestOptions { StripeAccount = account };
-        var subscription = (await stripe.V1.Subscriptions.ListAsync(new SubscriptionListOptions { Status = "all" }, onAccount, Cancel)).Data.Single();
+        var subscription = await stripe.V1.Subscriptions.GetAsync(subscriptionId, null, onAccount, Cancel);
         var failing = await stripe.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail", new PaymentMethodAttachOptions { Customer = subscription.CustomerId }, onAccount, Cancel);
         await stripe.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions { DefaultPaymentMethod = failing.Id }, onAccount, Cancel);
     }

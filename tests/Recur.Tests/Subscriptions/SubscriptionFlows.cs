@@ -20,6 +20,10 @@ public static class SubscriptionFlows
         ? admin.SubmitConfirmedAsync(detail, "handler=" + handler)
         : admin.SubmitAsync(detail, detail.Form("handler=" + handler));
 
+    /// <summary>"Simulate this subscription" on a Test subscription's page; returns the page it lands on (the
+    /// simulated copy's, when Stripe made it).</summary>
+    public static Task<Page> SimulateAsync(this RecurBrowser admin, Page detail) => admin.ActAsync(detail, "Simulate");
+
     /// <summary>Simulate time: advances the customer's test clock from the subscription page.</summary>
     public static Task<Page> AdvanceClockAsync(this RecurBrowser admin, Page detail, string step) =>
         admin.SubmitAsync(detail, detail.Form("handler=AdvanceClock"), new Dictionary<string, string> { ["step"] = step });

@@ -2,13 +2,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
+using Recur.Web.Simulation;
 using Recur.Web.Stripe;
 using Recur.Web.Subscriptions;
 
 namespace Recur.Web.Pages.Admin.Subscriptions;
 
 /// <summary>One subscription: its state, payments and the admin's actions.</summary>
-public sealed partial class DetailModel(AppDbContext db, SubscriptionActions actions, StripeClients clients, ILogger<DetailModel> logger) : PageModel
+public sealed partial class DetailModel(AppDbContext db, SubscriptionActions actions, SubscriptionSimulator simulator, StripeClients clients,
+    ILogger<DetailModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -28,6 +30,12 @@ public sealed partial class DetailModel(AppDbContext db, SubscriptionActions act
     public DateTimeOffset? TestClockTime { get; private set; }
 
     public SubscriptionView View { get; private set; } = null!;
+
+    /// <summary>The live simulation of this subscription, or the one this subscription is (a simulated copy).</summary>
+    public SubscriptionSimulation? Simulation { get; private set; }
+
+    /// <summary>Why the last attempt to simulate failed, when no simulation is running.</summary>
+    public string? SimulationFailure { get; private set; }
     public IReadOnlyList<Payment> Payments { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
@@ -38,7 +46,45 @@ public sealed partial class DetailModel(AppDbContext db, SubscriptionActions act
         }
         Payments = await db.Payments.Where(p => p.SubscriptionId == Id).OrderByDescending(p => p.CreatedAt).ToListAsync(cancellationToken);
         TestClockTime = await ReadTestClockAsync(cancellationToken);
+        var simulations = await db.SubscriptionSimulations
+            .Where(x => x.SourceSubscriptionId == Id || x.SubscriptionId == Id)
+            .OrderByDescending(x => x.CreatedAt)
+            .ToListAsync(cancellationToken);
+        Simulation = simulations.FirstOrDefault(x => x.SubscriptionId == Id) ?? simulations.FirstOrDefault(x => x.IsReady);
+        SimulationFailure = Simulation is null ? simulations.FirstOrDefault(x => !x.IsEnded)?.Failure : null;
         return Page();
+    }
+
+    /// <summary>"Simulate this subscription": a copy on its own test clock; opens the copy when it is ready.</summary>
+    public async Task<IActionResult> OnPostSimulateAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+        var (outcome, simulated) = await simulator.StartAsync(View.Subscription, cancellationToken);
+        Message = outcome.Message;
+        MessageIsError = outcome.IsError;
+        return Redirect($"/admin/subscriptions/{simulated ?? Id}");
+    }
+
+    /// <summary>Ends the simulation this page shows (deletes its test clock); back to the real subscription.</summary>
+    public async Task<IActionResult> OnPostEndSimulationAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+        var simulation = await db.SubscriptionSimulations
+            .Where(x => (x.SubscriptionId == Id || x.SourceSubscriptionId == Id) && x.EndedAt == null)
+            .OrderByDescending(x => x.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        var outcome = simulation is null
+            ? ActionOutcome.Refused("There is no simulation to end.")
+            : await simulator.EndAsync(simulation, cancellationToken);
+        Message = outcome.Message;
+        MessageIsError = outcome.IsError;
+        return Redirect($"/admin/subscriptions/{simulation?.SourceSubscriptionId ?? Id}");
     }
 
     public Task<IActionResult> OnPostCancelAtPeriodEndAsync(CancellationToken cancellationToken) =>
