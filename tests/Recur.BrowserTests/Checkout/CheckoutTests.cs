@@ -180,12 +180,13 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await Expect(status).ToHaveTextAsync("Processing");
             await Expect(admin.Page.GetByTestId("payment-method")).ToContainTextAsync("2345");
 
-            await admin.Page.GetByLabel("Advance by").SelectOptionAsync(new SelectOptionValue { Label = "1 week" });
-            await admin.ClickButtonAsync("Advance the test clock");
-
-            await Expect(admin.Page.GetByTestId("action-message")).ToContainTextAsync("The test clock moved forward");
-            await Expect(admin.Page.GetByLabel("Advance by")).ToHaveValueAsync("1w");
-            await Expect(admin.Page.GetByTestId("test-clock-time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$"));
+            // Test runs in real time, like Production: the sandbox settles the debit a few seconds later.
+            var deadline = DateTime.UtcNow.AddSeconds(40);
+            while (await status.TextContentAsync() != "Active" && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+                await admin.Page.ReloadAsync();
+            }
             await Expect(status).ToHaveTextAsync("Active");
             await Expect(admin.Page.GetByTestId("stripe-status")).ToHaveTextAsync("active");
             await Expect(admin.Page.GetByTestId("mandate")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^active "));
@@ -194,6 +195,16 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await Expect(invoices.Locator("tbody tr[data-status='paid']")).ToContainTextAsync("£9.99");
             await Expect(invoices.Locator("tbody tr[data-status='paid']").GetByTestId("invoice-status")).ToHaveTextAsync("Paid (first invoice)");
             await admin.Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("admin-subscription-detail.png"), FullPage = true });
+
+            // Time moves only for an explicit simulation: a copy on its own test clock.
+            await admin.ClickButtonAsync("Simulate this subscription");
+            await Expect(admin.Page.GetByTestId("simulation")).ToContainTextAsync("Simulation of");
+            await admin.Page.GetByLabel("Advance by").SelectOptionAsync(new SelectOptionValue { Label = "1 week" });
+            await admin.ClickButtonAsync("Advance the test clock");
+            await Expect(admin.Page.GetByTestId("action-message")).ToContainTextAsync("The test clock moved forward");
+            await Expect(admin.Page.GetByLabel("Advance by")).ToHaveValueAsync("1w");
+            await Expect(admin.Page.GetByTestId("test-clock-time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$"));
+            await admin.Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("admin-subscription-simulation.png"), FullPage = true });
         });
     }
 
