@@ -369,46 +369,6 @@ namespace Recur.Web.Data.Migrations.Sqlite
                     b.ToTable("Orders");
                 });
 
-            modelBuilder.Entity("Recur.Web.Checkout.PooledTestClock", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("DeletesAfter")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("FrozenTime")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("OrderId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("StripeAccountId")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("StripeClockId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("TakenAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("StripeClockId")
-                        .IsUnique();
-
-                    b.HasIndex("StripeAccountId", "OrderId");
-
-                    b.ToTable("PooledTestClocks");
-                });
-
             modelBuilder.Entity("Recur.Web.Integrations.OAuthState", b =>
                 {
                     b.Property<Guid>("Id")
@@ -557,6 +517,68 @@ namespace Recur.Web.Data.Migrations.Sqlite
                     b.ToTable("StripeConnections");
                 });
 
+            modelBuilder.Entity("Recur.Web.Simulation.SubscriptionSimulation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeletesAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SourceSubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeAccountId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeClockId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripePaymentMethodId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceSubscriptionId");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("StripeAccountId", "StripeClockId");
+
+                    b.ToTable("SubscriptionSimulations");
+                });
+
             modelBuilder.Entity("Recur.Web.Stripe.RegisteredWebhookEndpoint", b =>
                 {
                     b.Property<string>("Environment")
@@ -621,6 +643,9 @@ namespace Recur.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsSimulation")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .HasMaxLength(200)
@@ -896,6 +921,16 @@ namespace Recur.Web.Data.Migrations.Sqlite
                     b.Property<string>("PaymentType")
                         .IsRequired()
                         .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RemovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RemovedReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SimulationOf")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -1300,6 +1335,15 @@ namespace Recur.Web.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Recur.Web.Integrations.StripeConnection", b =>
+                {
+                    b.HasOne("Recur.Web.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Recur.Web.Simulation.SubscriptionSimulation", b =>
                 {
                     b.HasOne("Recur.Web.Tenants.Tenant", null)
                         .WithMany()
