@@ -71,6 +71,7 @@ public sealed class CheckoutCustomer : IAsyncDisposable
         await Page.GetByLabel("Town or city").FillAsync("London");
         await Page.GetByLabel("Postcode").FillAsync("SW1A 1AA");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+        await Expect(Pay).ToBeVisibleAsync();
         await Expect(Pay).ToBeEnabledAsync();
     }
 

@@ -130,6 +130,7 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
             await customer.ScreenshotAsync("checkout-change-details.png");
             await customer.Page.GetByLabel("Email").FillAsync($"changed-{Guid.NewGuid():N}@example.com");
             await customer.Page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
+            await Expect(customer.Pay).ToBeVisibleAsync();
             await Expect(customer.Pay).ToBeEnabledAsync();
             await Expect(customer.Page.GetByTestId("change-note")).ToBeHiddenAsync();
             await customer.FillCardAsync("4242424242424242");

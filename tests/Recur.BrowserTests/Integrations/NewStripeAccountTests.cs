@@ -35,7 +35,7 @@ public sealed class NewStripeAccountTests(BrowserFixture browser, RecurFactory r
             await Expect(merchant.CardField("environment")).ToHaveTextAsync("TEST");
             await Expect(merchant.CardField("payouts-enabled")).ToHaveTextAsync("Yes");
             await Expect(merchant.CardField("requirements")).ToHaveTextAsync("None");
-            await Expect(merchant.CardField("capabilities")).ToHaveTextAsync(new Regex("^\\s*Card payments: active\\s+Transfers: active\\s*$"));
+            await Expect(merchant.CardField("capabilities")).ToHaveTextAsync(new Regex("^\\s*Card payments: active\\s+Transfers: active\\s+Bacs Direct Debit payments: active\\s*$"));
             await Expect(merchant.Card).ToContainTextAsync("Express (created by Recur)");
             await Expect(merchant.Card.GetByRole(AriaRole.Button, new() { Name = "Resume onboarding" })).ToHaveCountAsync(0);
             // Stripe's account.updated arrives about when the merchant is back: the card shows it without a reload.

@@ -92,7 +92,7 @@ public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime, IRec
             : new Uri(Services.GetRequiredService<StripeClients>().Options(StripeEnvironment.Test).ApiBase!);
 
         using var http = new HttpClient { BaseAddress = ServerAddress };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {
             try
@@ -108,7 +108,7 @@ public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime, IRec
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("Recur did not become healthy within 30 seconds.");
+                throw new TimeoutException("Recur did not become healthy within 2 minutes.");
             }
             await Task.Delay(50);
         }
