@@ -120,7 +120,7 @@ public sealed class SandboxFaults
     /// Whether a webhook rule of one of <paramref name="kinds"/> hits this delivery; the first that does is returned
     /// and counted.
     /// </summary>
-    internal WebhookFault? PickWebhookFault(params WebhookFaultKind[] kinds)
+    internal WebhookFault? PickWebhookFault(string eventType, params WebhookFaultKind[] kinds)
     {
         lock (_gate)
         {
@@ -128,7 +128,7 @@ public sealed class SandboxFaults
             for (var i = 0; i < _plan.Webhooks.Count; i++)
             {
                 var rule = _plan.Webhooks[i];
-                if (!kinds.Contains(rule.Kind))
+                if (!kinds.Contains(rule.Kind) || !rule.Matches(eventType))
                 {
                     continue;
                 }
@@ -315,15 +315,19 @@ public sealed record ApiFault(ApiFaultKind Kind, FaultRate Rate)
         ?? (Paths!.Any(p => p is null || !p.StartsWith("/v1", StringComparison.Ordinal)) ? "\"paths\" start with /v1." : null);
 }
 
-/// <summary>One webhook fault: what, and how often among the deliveries.</summary>
+/// <summary>One webhook fault: what, and how often among the deliveries (of every event, or of the types named).</summary>
 public sealed record WebhookFault(WebhookFaultKind Kind, FaultRate Rate)
 {
+    public IReadOnlyList<string> Types { get; init; } = [];
+
     public int? DelayMs { get; init; }
+
+    internal bool Matches(string eventType) => Types.Count == 0 || Types.Contains(eventType, StringComparer.Ordinal);
 
     internal TimeSpan Delay => TimeSpan.FromMilliseconds(DelayMs ?? (Kind == WebhookFaultKind.Reorder ? 1_000 : 10_000));
 
     internal string? Validate() =>
-        (Rate is null ? "Each rule needs a \"rate\"." : null)
+        (Rate is null || Types is null ? "Each rule needs a \"rate\"; \"types\" is a list." : null)
         ?? Rate!.Validate()
         ?? (DelayMs is < 0 or > 3_600_000 ? "\"delay_ms\" must be between 0 and 3600000." : null)
         ?? (DelayMs is not null && Kind is WebhookFaultKind.Duplicate or WebhookFaultKind.Drop

@@ -172,7 +172,8 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
             return true;
         }
 
-        if (InjectedFault(delivery, eventId, endpointId))
+        var eventType = store.Find(eventId)?.Data["type"]?.ToString() ?? "";
+        if (InjectedFault(delivery, eventId, eventType, endpointId))
         {
             return true;
         }
@@ -186,7 +187,7 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
             var type = store.Find(eventId)?.Data["type"]?.ToString() ?? "";
             await observe(new WebhookAttempt(eventId, type, endpointId, attempt, status));
         }
-        if (delivered && (options.DuplicateWebhookDeliveries || faults.PickWebhookFault(WebhookFaultKind.Duplicate) is not null))
+        if (delivered && (options.DuplicateWebhookDeliveries || faults.PickWebhookFault(eventType, WebhookFaultKind.Duplicate) is not null))
         {
             if (options.DuplicateWebhookDeliveries)
             {
@@ -230,7 +231,7 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
     /// delivered, as when a proxy acknowledges and then drops it), or hold it back so that later events overtake it.
     /// True when the delivery is not to be attempted now; the endpoint's turn goes on either way.
     /// </summary>
-    private bool InjectedFault(StoredObject delivery, string eventId, string endpointId)
+    private bool InjectedFault(StoredObject delivery, string eventId, string eventType, string endpointId)
     {
         lock (store.Gate)
         {
@@ -240,7 +241,7 @@ public sealed partial class WebhookDelivery(SandboxStore store, TimeProvider tim
             }
 
             delivery.Meta["faults_checked"] = true;
-            var fault = faults.PickWebhookFault(WebhookFaultKind.Drop, WebhookFaultKind.Reorder, WebhookFaultKind.Delay);
+            var fault = faults.PickWebhookFault(eventType, WebhookFaultKind.Drop, WebhookFaultKind.Reorder, WebhookFaultKind.Delay);
             if (fault is null)
             {
                 store.Save(delivery);

@@ -54,6 +54,7 @@ public sealed partial class EmbeddedSandbox(
                 DatabasePath = databasePath,
                 Time = time,
                 DefaultApiVersion = global::Stripe.StripeConfiguration.ApiVersion,
+                FaultAdminToken = options.FaultAdminToken,
             }, args);
             await _app.StartAsync(cancellationToken);
             var bound = _app.Urls.First();

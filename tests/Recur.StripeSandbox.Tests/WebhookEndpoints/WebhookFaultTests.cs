@@ -7,7 +7,7 @@ namespace Recur.StripeSandbox.Tests.WebhookEndpoints;
 
 /// <summary>
 /// Webhook faults on a sandbox whose clock and deliveries move only when the test says: platform events
-/// (<c>customer.created</c>) to an account endpoint of the platform.
+/// (<c>customer.created</c>, <c>customer.updated</c>) to an account endpoint of the platform.
 /// </summary>
 public sealed class WebhookFaultTests : IAsyncLifetime
 {
@@ -25,7 +25,7 @@ public sealed class WebhookFaultTests : IAsyncLifetime
         _platform = _sandbox.NewPlatform();
         await _platform.Test.V1.WebhookEndpoints.CreateAsync(new WebhookEndpointCreateOptions
         {
-            Url = _receiver.Url, EnabledEvents = ["customer.created"],
+            Url = _receiver.Url, EnabledEvents = ["customer.created", "customer.updated"],
         }, cancellationToken: Ct);
     }
 
@@ -121,5 +121,22 @@ public sealed class WebhookFaultTests : IAsyncLifetime
 
         Assert.Equal([events[0], events[2]], _receiver.Received.Select(r => r.Id));
         Assert.Equal(2, _sandbox.Faults.Counts.WebhooksDropped);
+    }
+
+    [Fact]
+    public async Task A_rule_for_one_event_type_leaves_the_other_types_alone()
+    {
+        _sandbox.Faults.Set(new FaultPlan
+        {
+            Webhooks = [new WebhookFault(WebhookFaultKind.Drop, FaultRate.EveryNth(1)) { Types = ["customer.updated"] }],
+        });
+        var customer = await _platform.Test.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "a@example.com" }, cancellationToken: Ct);
+        await _platform.Test.V1.Customers.UpdateAsync(customer.Id, new CustomerUpdateOptions { Name = "Ada" }, cancellationToken: Ct);
+        var second = await _platform.Test.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "b@example.com" }, cancellationToken: Ct);
+        await _sandbox.DeliverAsync();
+
+        Assert.Equal(["customer.created", "customer.created"], _receiver.Received.Select(r => r.Type));
+        Assert.Equal(second.Id, _receiver.Received[1].Json["data"]!["object"]!["id"]!.ToString());
+        Assert.Equal(1, _sandbox.Faults.Counts.WebhooksDropped);
     }
 }
