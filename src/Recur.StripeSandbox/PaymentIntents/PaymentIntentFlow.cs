@@ -532,9 +532,20 @@ public sealed class PaymentIntentFlow(SandboxStore store, SandboxEvents events, 
         var now = clock.NowFor(customer).ToUnixTimeSeconds();
         Save(paymentMethod, data, step);
         var charge = Charges.Create(store, paymentIntent, data, paymentMethod, now, "succeeded", null, authenticated, null);
+        data["latest_charge"] = charge.Id;
+        if (data["capture_method"]?.ToString() == "manual")
+        {
+            ManualCapture.Authorize(data, charge.Data);
+            store.Save(charge);
+            paymentIntent.Data = data;
+            store.Save(paymentIntent);
+            step.Events.Add("charge.succeeded", charge);
+            step.Events.Add("payment_intent.amount_capturable_updated", paymentIntent);
+            return new IntentResult(paymentIntent, null);
+        }
+
         data["status"] = "succeeded";
         data["amount_received"] = data["amount"]?.DeepClone();
-        data["latest_charge"] = charge.Id;
         paymentIntent.Data = data;
         store.Save(paymentIntent);
         step.Events.Add("charge.succeeded", charge);

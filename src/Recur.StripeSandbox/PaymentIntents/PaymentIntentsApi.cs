@@ -45,6 +45,7 @@ public static class PaymentIntentsApi
         intents.MapPost("/{id}", Update);
         intents.MapPost("/{id}/confirm", Confirm).WithMetadata(new AllowsPublishableKey());
         intents.MapPost("/{id}/cancel", Cancel);
+        app.MapPaymentIntentCapture();
         return app;
     }
 
@@ -93,11 +94,17 @@ public static class PaymentIntentsApi
         }
 
         var captureMethod = p.String("capture_method") ?? "automatic";
-        if (captureMethod is not ("automatic" or "automatic_async"))
+        if (captureMethod is not ("automatic" or "automatic_async" or "manual"))
         {
-            return StripeErrors.InvalidRequest(captureMethod == "manual"
-                    ? "The sandbox captures payments automatically: capture_method=manual is not supported."
-                    : "Invalid capture_method: must be one of automatic, automatic_async, or manual", "capture_method");
+            return StripeErrors.InvalidRequest(
+                "Invalid capture_method: must be one of automatic, automatic_async, or manual", "capture_method");
+        }
+
+        // Bacs Direct Debit has no manual capture (https://docs.stripe.com/payments/bacs-debit).
+        if (captureMethod == "manual" && IntentSupport.List(p, "allowed_payment_method_types")?.Contains("bacs_debit") == true)
+        {
+            return StripeErrors.InvalidRequest(
+                "The payment method type bacs_debit does not support capture_method=manual.", "capture_method");
         }
 
         if ((p.String("confirmation_method") ?? "automatic") != "automatic")
