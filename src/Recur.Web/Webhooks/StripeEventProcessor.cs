@@ -41,10 +41,16 @@ public sealed partial class StripeEventProcessor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var started = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!started)
+                {
+                    await ReleaseClaimsOfEarlierRunsAsync(stoppingToken);
+                    started = true;
+                }
                 await RunOnceAsync(stoppingToken);
                 if (time.GetUtcNow() - _lastPrune >= PruneInterval)
                 {
@@ -67,6 +73,29 @@ public sealed partial class StripeEventProcessor(
                 // Poll interval elapsed.
             }
         }
+    }
+
+    /// <summary>
+    /// Makes the events a previous run had claimed due now. A run killed while applying an event (a crash, an OOM kill,
+    /// a redeploy) leaves its claim behind, and the event would otherwise wait out the lease. At start no claim can
+    /// belong to a live worker: Recur is one process per database (SQLite). A claim is a due time at most
+    /// <see cref="Lease"/> ahead; a retry that short is an early one, and trying it at start does no harm.
+    /// Returns how many events were released.
+    /// </summary>
+    public async Task<int> ReleaseClaimsOfEarlierRunsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = time.GetUtcNow();
+        var leaseEnd = now + Lease;
+        var released = await db.StripeEvents
+            .Where(e => e.Status == StripeEventStatus.Pending && e.NextAttemptAt > now && e.NextAttemptAt <= leaseEnd)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.NextAttemptAt, now), cancellationToken);
+        if (released > 0)
+        {
+            LogClaimsReleased(logger, released);
+        }
+        return released;
     }
 
     /// <summary>Processes every event that is due now; returns how many were processed successfully.</summary>
@@ -187,6 +216,9 @@ public sealed partial class StripeEventProcessor(
         }
         return pruned;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} Stripe events claimed by an earlier run are due again")]
+    private static partial void LogClaimsReleased(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}) processed")]
     private static partial void LogProcessed(ILogger logger, string eventId, string type);

@@ -95,6 +95,7 @@ public sealed class CrashRecoveryTests(CrashingRecurFixture recur) : IClassFixtu
     {
         await recur.EnsureRunningAsync();
         var (tenant, email, subscriptionId) = await ActiveSubscriptionAsync();
+        var endpoint = Assert.Single(await RecurEndpointsAsync());
 
         await recur.Recur.KillAsync();
         var refused = recur.NextWebhookAttemptAsync(a => a.EventType == "customer.subscription.deleted" && !a.Delivered);
@@ -102,7 +103,9 @@ public sealed class CrashRecoveryTests(CrashingRecurFixture recur) : IClassFixtu
         await refused.WaitAsync(CrashDeadline, Cancel);
         await recur.RestartAsync();
 
+        // Stripe retries a test event only half an hour later: Recur catches up on its own, at start.
         await AssertEndsInRecurAsync(tenant, email);
+        Assert.Equal(endpoint.Id, Assert.Single(await RecurEndpointsAsync()).Id);
     }
 
     [Fact]
@@ -164,6 +167,11 @@ public sealed class CrashRecoveryTests(CrashingRecurFixture recur) : IClassFixtu
         var row = Assert.Single(SubscriptionRows(await tenant.Admin.GetAsync("/admin/subscriptions"), email));
         Assert.Contains("(canceled)", row);
     }
+
+    /// <summary>The test-mode webhook endpoints pointing at Recur (it made them itself at its first start).</summary>
+    private async Task<List<WebhookEndpoint>> RecurEndpointsAsync() =>
+        [.. (await recur.Stripe.V1.WebhookEndpoints.ListAsync(new WebhookEndpointListOptions { Limit = 100 }, null, Cancel)).Data
+            .Where(e => e.Url.StartsWith(recur.ServerAddress.ToString().TrimEnd('/'), StringComparison.Ordinal))];
 
     private static bool OnAccount(HttpRequest request, string accountId) => request.Headers["Stripe-Account"] == accountId;
 

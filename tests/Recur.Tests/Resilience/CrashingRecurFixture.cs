@@ -4,7 +4,6 @@ using Recur.StripeSandbox;
 using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.WebhookEndpoints;
 using Recur.Tests.Infrastructure;
-using Recur.Web.Stripe;
 using Stripe;
 
 namespace Recur.Tests.Resilience;
@@ -44,8 +43,9 @@ public sealed class CrashingRecurFixture : IAsyncLifetime, IRecurHost
         {
             Url = "http://127.0.0.1:0",
             DatabasePath = Path.Combine(_directory, "stripe-sandbox.db"),
-            // A platform whose account is on Stripe.net's API version, so the events Recur's catch-up lists are readable.
-            DefaultApiVersion = global::Stripe.StripeConfiguration.ApiVersion,
+            // A platform whose account is on the API version Recur's Stripe.net speaks, as Recur's setup asks: events
+            // listed by GET /v1/events (catch-up) come in the account's version.
+            DefaultApiVersion = StripeConfiguration.ApiVersion,
             ObserveApiRequest = (stage, context) => _onApiRequest?.Invoke(stage, context) ?? Task.CompletedTask,
             ObserveWebhookAttempt = attempt => _onWebhookAttempt?.Invoke(attempt) ?? Task.CompletedTask,
         }, ["--Logging:LogLevel:Default=Warning"]);
@@ -65,14 +65,17 @@ public sealed class CrashingRecurFixture : IAsyncLifetime, IRecurHost
             ["ConnectionStrings__Recur"] = $"Data Source={Path.Combine(_directory, "recur.db")}",
             ["Recur__PublicUrl"] = recur,
             ["Logging__LogLevel__Default"] = "Information",
-            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["Logging__LogLevel__Microsoft"] = "Warning",
+            ["Logging__LogLevel__System.Net.Http"] = "Warning",
+            ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
             ["RateLimits__SignIn__PermitLimit"] = "100000",
             ["RateLimits__SignUp__PermitLimit"] = "100000",
             ["RateLimits__CheckoutOrders__PermitLimit"] = "100000",
             ["RateLimits__Webhooks__PermitLimit"] = "100000",
         };
-        foreach (var (name, secret, publishable, livemode) in new[] { ("Test", "sk_test_", "pk_test_", false), ("Production", "sk_live_", "pk_live_", true) })
+        foreach (var (name, secret, publishable) in new[] { ("Test", "sk_test_", "pk_test_"), ("Production", "sk_live_", "pk_live_") })
         {
+            // No WebhookSecret: Recur makes its own Connect endpoint through the API, as with real Stripe.
             var section = $"Stripe__{name}__";
             environment[section + "SecretKey"] = secret + Platform;
             environment[section + "PublishableKey"] = publishable + Platform;
@@ -82,15 +85,6 @@ public sealed class CrashingRecurFixture : IAsyncLifetime, IRecurHost
             environment[section + "StripeJsUrl"] = sandbox + "/v3/stripe.js";
             environment[section + "DashboardUrl"] = sandbox + "/dashboard/{account}";
             environment[section + "UseEmbeddedSandbox"] = "false";
-            // As a merchant does in Stripe's Dashboard: a Connect endpoint for Recur's webhook route.
-            var endpoint = await Client(secret + Platform, sandbox).V1.WebhookEndpoints.CreateAsync(new WebhookEndpointCreateOptions
-            {
-                Url = $"{recur}/webhooks/stripe/{(livemode ? "production" : "test")}",
-                Connect = true,
-                EnabledEvents = ["*"],
-                ApiVersion = WebhookEndpointRegistration.ApiVersion,
-            });
-            environment[section + "WebhookSecret"] = endpoint.Secret;
         }
 
         Recur = new RecurProcess(environment, _directory, port);
@@ -188,7 +182,11 @@ public sealed class CrashingRecurFixture : IAsyncLifetime, IRecurHost
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            // RECUR_KEEP_CRASH_LOGS=1 keeps Recur's logs (recur-N.log, one per start) and both databases to look at.
+            if (Environment.GetEnvironmentVariable("RECUR_KEEP_CRASH_LOGS") is null)
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
         }
         catch (IOException)
         {
