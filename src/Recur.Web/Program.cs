@@ -27,6 +27,7 @@ builder.Services.AddRazorPages(options =>
 {
     options.Conventions.AuthorizeFolder("/Admin", TenantClaims.AdminPolicy);
     options.Conventions.ConfigureFilter(new UnknownPageHandler());
+    options.Conventions.ConfigureFilter(new ControlCharacters());
 });
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 

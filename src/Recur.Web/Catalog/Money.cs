@@ -26,6 +26,10 @@ public static class Money
 
     public static IReadOnlyList<string> Currencies { get; } = [.. MinimumCharge.Keys];
 
+    /// <summary>Stripe's largest amount for a charge: eight digits in the minor unit (999,999.99 in GBP, USD, EUR);
+    /// https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts.</summary>
+    public const long MaximumChargeMinor = 99_999_999;
+
     /// <summary>BACS Direct Debit takes at most £100,000 per payment.</summary>
     public const long BacsMaximumMinor = 100_000_00;
 

@@ -1,3 +1,4 @@
+using Recur.Web.Edge;
 using Recur.Web.Stripe;
 
 namespace Recur.Web.Catalog;
@@ -42,11 +43,11 @@ public sealed class OfferForm
     {
         var problems = new List<OfferProblem>();
         var currency = (Currency ?? "").Trim().ToLowerInvariant();
-        if (!Enum.TryParse<BillingKind>(Billing, ignoreCase: true, out var billing))
+        if (!EnumNames.TryParse<BillingKind>(Billing, out var billing))
         {
             problems.Add(new(nameof(OfferTerms.Billing), "Choose how the offer bills: recurring, one-off, or a joining fee plus recurring."));
         }
-        if (!Enum.TryParse<BillingInterval>(Interval, ignoreCase: true, out var interval))
+        if (!EnumNames.TryParse<BillingInterval>(Interval, out var interval))
         {
             problems.Add(new(nameof(OfferTerms.Interval), "Choose a billing interval: day, week, month or year."));
         }
@@ -78,7 +79,7 @@ public sealed class OfferForm
         BacsActivation? activation = null;
         if (PayByBacs)
         {
-            if (Enum.TryParse<BacsActivation>(BacsActivation, ignoreCase: true, out var parsed))
+            if (EnumNames.TryParse<BacsActivation>(BacsActivation, out var parsed))
             {
                 activation = parsed;
             }

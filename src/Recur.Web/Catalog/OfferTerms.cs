@@ -65,6 +65,12 @@ public static class OfferRules
 {
     public const int MaxTrialDays = 730;
 
+    /// <summary>A fixed term is at most this many billing periods…</summary>
+    public const int MaxFixedTermPeriods = 1200;
+
+    /// <summary>…and ends within this many years (a term's end is the <c>cancel_at</c> Stripe is given).</summary>
+    public const int MaxFixedTermYears = 100;
+
     public static IReadOnlyList<OfferProblem> Validate(OfferTerms terms)
     {
         var problems = new List<OfferProblem>();
@@ -95,6 +101,18 @@ public static class OfferRules
             {
                 Problem(nameof(terms.AmountMinor),
                     $"Stripe's minimum charge in {terms.Currency.ToUpperInvariant()} is {Money.Format(minimum, terms.Currency)}: the price must be at least that.");
+            }
+            else if (terms.AmountMinor > Money.MaximumChargeMinor)
+            {
+                Problem(nameof(terms.AmountMinor), $"Stripe charges at most {Money.Format(Money.MaximumChargeMinor, terms.Currency)} at a time: the price must be at most that.");
+            }
+            if (terms.Billing == BillingKind.JoiningFeeAndRecurring && terms.JoiningFeeMinor > Money.MaximumChargeMinor)
+            {
+                Problem(nameof(terms.JoiningFeeMinor), $"Stripe charges at most {Money.Format(Money.MaximumChargeMinor, terms.Currency)} at a time: the joining fee must be at most that.");
+            }
+            else if (terms.FirstPaymentMinor > Money.MaximumChargeMinor && terms.AmountMinor <= Money.MaximumChargeMinor)
+            {
+                Problem(nameof(terms.AmountMinor), $"The first payment (joining fee plus the first period) is over Stripe's maximum of {Money.Format(Money.MaximumChargeMinor, terms.Currency)}.");
             }
             if (terms.Billing == BillingKind.JoiningFeeAndRecurring && terms.JoiningFeeMinor is not > 0)
             {
@@ -127,6 +145,11 @@ public static class OfferRules
             if (terms.FixedTermPeriods is < 1)
             {
                 Problem(nameof(terms.FixedTermPeriods), "A fixed term is at least 1 billing period (leave it empty for a subscription that renews until cancelled).");
+            }
+            else if (terms.FixedTermPeriods is { } periods && (periods > MaxFixedTermPeriods || FixedTermDays(terms.Interval, terms.IntervalCount, periods) > MaxFixedTermYears * 366L))
+            {
+                Problem(nameof(terms.FixedTermPeriods),
+                    $"A fixed term is at most {MaxFixedTermPeriods} billing periods and at most {MaxFixedTermYears} years (leave it empty for a subscription that renews until cancelled).");
             }
         }
         else
@@ -162,6 +185,16 @@ public static class OfferRules
         }
         return problems;
     }
+
+    /// <summary>Roughly how many days a fixed term lasts (in 64 bits: the inputs may be absurd).</summary>
+    private static long FixedTermDays(BillingInterval interval, int count, int periods) =>
+        (long)periods * Math.Max(count, 1) * interval switch
+        {
+            BillingInterval.Day => 1L,
+            BillingInterval.Week => 7L,
+            BillingInterval.Month => 31L,
+            _ => 366L,
+        };
 
     /// <summary>What Stripe says about the recurring part: "every month", "every 3 weeks".</summary>
     public static string DescribeInterval(BillingInterval interval, int count)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Recur.Web.Edge;
 
 namespace Recur.Web.Checkout;
 
@@ -34,6 +35,18 @@ public static class CheckoutApi
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Check your details.",
                 detail: "The request has no body: send the customer's details as JSON.");
+        }
+        var unreadable = new (string Field, string? Value)[]
+            {
+                ("email", request.Email), ("name", request.Name), ("paymentType", request.PaymentType),
+                ("address.line1", request.Address?.Line1), ("address.line2", request.Address?.Line2), ("address.city", request.Address?.City),
+                ("address.postalCode", request.Address?.PostalCode), ("address.country", request.Address?.Country),
+            }
+            .Where(f => ControlCharacters.AreIn(f.Value))
+            .ToDictionary(f => f.Field, f => new[] { "Remove the control characters (such as NUL) from this field." });
+        if (unreadable.Count > 0)
+        {
+            return TypedResults.ValidationProblem(unreadable, title: "Check your details.", detail: "Some details contain control characters, which cannot be saved.");
         }
         var browserKey = CheckoutBrowserKey.Hash(CheckoutBrowserKey.GetOrIssue(context));
         var result = await orders.PlaceAsync(offer, request, browserKey, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Recur.Tests.Infrastructure;
 using Recur.Web.Checkout;
 
@@ -60,6 +61,26 @@ public sealed class OrderPrivacyTests(RecurFactory factory) : IClassFixture<Recu
         var retried = await customer.PlaceOrderAsync(seller.CheckoutPath, open, PrivateDetails(open.OrderId, email));
         Assert.Equal(open.OrderId, retried.OrderId);
         Assert.Equal(placed.ClientSecret, retried.ClientSecret);
+    }
+
+    [Fact]
+    public async Task A_nul_byte_in_the_customers_name_is_a_400_naming_the_field_and_makes_no_order()
+    {
+        var seller = await factory.SellingTenantAsync(businessName: "Null Names Ltd");
+        using var customer = factory.NewBrowser();
+        var open = await customer.OpenCheckoutAsync(seller.CheckoutPath);
+
+        using var response = await customer.PostOrderRawAsync(seller.CheckoutPath, open.Token,
+            PrivateDetails(open.OrderId, $"nul-{Guid.NewGuid():N}@example.com") with { Name = "Grace\0Private" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("\"name\"", body);
+        Assert.Contains("Remove the control characters (such as NUL) from this field.", body);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Recur.Web.Data.AppDbContext>();
+        Assert.False(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.Orders), o => o.Id == open.OrderId, Cancel));
     }
 
     [Fact]

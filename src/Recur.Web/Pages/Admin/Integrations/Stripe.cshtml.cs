@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
+using Recur.Web.Edge;
 using Recur.Web.Integrations;
 using Recur.Web.Stripe;
 using Recur.Web.Tenants;
@@ -50,7 +51,7 @@ public sealed class StripeModel(
 
     public async Task<IActionResult> OnPostSettingsAsync([FromForm] string? environment, [FromForm] string? accountType, CancellationToken cancellationToken)
     {
-        if (!StripeEnvironmentNames.TryParse(environment, out var env) || !Enum.TryParse<StripeAccountType>(accountType, ignoreCase: true, out var type))
+        if (!StripeEnvironmentNames.TryParse(environment, out var env) || !EnumNames.TryParse<StripeAccountType>(accountType, out var type))
         {
             return BadRequestProblem("Choose an environment (test or production) and an account type (Standard or Express).");
         }
@@ -92,7 +93,7 @@ public sealed class StripeModel(
         }
         var tenant = await db.Tenants.SingleAsync(cancellationToken);
         var type = tenant.StripeAccountType;
-        if (accountType is not null && !Enum.TryParse(accountType, ignoreCase: true, out type))
+        if (accountType is not null && !EnumNames.TryParse(accountType, out type))
         {
             return null;
         }
