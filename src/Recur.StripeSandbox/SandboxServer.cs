@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Recur.StripeSandbox.AccountLinks;
 using Recur.StripeSandbox.Accounts;
+using Recur.StripeSandbox.CheckoutSessions;
 using Recur.StripeSandbox.Customers;
 using Recur.StripeSandbox.Dashboard;
 using Recur.StripeSandbox.Events;
@@ -57,6 +58,7 @@ public static class SandboxServer
         builder.Services.AddSetupIntents();
         builder.Services.AddSubscriptions();
         builder.Services.AddTestClocks();
+        builder.Services.AddCheckoutSessions();
         // Request paths and redirects carry OAuth codes and link tokens: keep their URLs out of the logs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result.RedirectResult", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -100,6 +102,8 @@ public static class SandboxServer
         app.MapInvoices();
         app.MapInvoiceItems();
         app.MapTestClocks();
+        app.MapCheckoutSessions();
+        app.MapHostedCheckoutPage();
         app.MapStripeJs();
         app.MapFaultAdmin();
         app.MapFallback("/v1/{**rest}", (HttpRequest request) => StripeErrors.UnknownRoute(request));

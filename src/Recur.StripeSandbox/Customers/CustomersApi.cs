@@ -49,25 +49,9 @@ public static class CustomersApi
 
     public static IResult NotFound(string id, string param = "id") => StripeErrors.NotFound("customer", id, param);
 
-    private static IResult Create(StripeRequest request)
-    {
-        var p = request.Params;
-        var unknown = p.Unknown(null, CreateParameters);
-        if (unknown is not null)
-        {
-            return StripeErrors.UnknownParameter(unknown);
-        }
-
-        var testClock = p.String("test_clock");
-        if (testClock is not null && request.Find(testClock, SandboxClock.TestClockKind) is null)
-        {
-            return StripeErrors.NotFound("test_clock", testClock, "test_clock");
-        }
-
-        var id = Ids.New("cus", 14);
-        var now = testClock is null ? request.Now : request.Http.RequestServices.GetRequiredService<SandboxClock>()
-            .NowForClock(testClock).ToUnixTimeSeconds();
-        var data = new JsonObject
+    /// <summary>A new customer's data with Stripe's defaults: no email, name or address yet.</summary>
+    public static JsonObject NewData(string id, long now, bool livemode, string? testClock) =>
+        new()
         {
             ["id"] = id,
             ["object"] = "customer",
@@ -91,7 +75,7 @@ public static class CustomersApi
                 ["footer"] = null,
                 ["rendering_options"] = null,
             },
-            ["livemode"] = request.Caller.Livemode,
+            ["livemode"] = livemode,
             ["metadata"] = new JsonObject(),
             ["name"] = null,
             ["next_invoice_sequence"] = 1,
@@ -101,6 +85,26 @@ public static class CustomersApi
             ["tax_exempt"] = "none",
             ["test_clock"] = testClock,
         };
+
+    private static IResult Create(StripeRequest request)
+    {
+        var p = request.Params;
+        var unknown = p.Unknown(null, CreateParameters);
+        if (unknown is not null)
+        {
+            return StripeErrors.UnknownParameter(unknown);
+        }
+
+        var testClock = p.String("test_clock");
+        if (testClock is not null && request.Find(testClock, SandboxClock.TestClockKind) is null)
+        {
+            return StripeErrors.NotFound("test_clock", testClock, "test_clock");
+        }
+
+        var id = Ids.New("cus", 14);
+        var now = testClock is null ? request.Now : request.Http.RequestServices.GetRequiredService<SandboxClock>()
+            .NowForClock(testClock).ToUnixTimeSeconds();
+        var data = NewData(id, now, request.Caller.Livemode, testClock);
         var stored = request.NewObject(Kind, id, data);
         var batch = new ObjectEventBatch();
         lock (request.Store.Gate)

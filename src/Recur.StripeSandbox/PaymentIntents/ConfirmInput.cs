@@ -52,6 +52,12 @@ public sealed record ConfirmInput
     /// <summary><c>error_on_requires_action=true</c>: a needed authentication fails the attempt instead.</summary>
     public bool ErrorOnRequiresAction { get; init; }
 
+    /// <summary>
+    /// The confirmation comes from a Checkout Session's hosted page: the only place a SetupIntent may collect a BACS
+    /// mandate (see <see cref="SetupIntents.SetupIntentFlow"/>). Never set from an API request.
+    /// </summary>
+    public bool ThroughCheckout { get; init; }
+
     /// <summary>Reads a confirmation from the request. A PaymentMethod from <c>payment_method_data</c> is created here,
     /// as Stripe creates it even when the confirmation then fails.</summary>
     public static IResult? Parse(StripeRequest request, bool payment, out ConfirmInput input)

@@ -54,8 +54,9 @@ public sealed record SetupIntentDraft
 /// The SetupIntent status machine: <c>requires_payment_method</c> → <c>requires_confirmation</c> →
 /// (<c>requires_action</c> for 3-D Secure) → <c>succeeded</c> (the PaymentMethod is saved to the customer, and a card
 /// counts as set up for off-session payments), or back to <c>requires_payment_method</c> with
-/// <c>last_setup_error</c>; <c>canceled</c>. A bacs_debit set-up succeeds at once with a <c>pending</c> mandate
-/// (<c>mandate</c>), which the bank decides later. Each confirmation records a <c>setup_attempt</c>
+/// <c>last_setup_error</c>; <c>canceled</c>. A bacs_debit set-up is possible only from a Checkout Session's hosted
+/// page (<see cref="ConfirmInput.ThroughCheckout"/>): it succeeds at once with a <c>pending</c> mandate
+/// (<c>mandate</c>), which the bank decides later; anywhere else Stripe's refusal. Each confirmation records a <c>setup_attempt</c>
 /// (<c>latest_attempt</c>). Events: <c>setup_intent.created|requires_action|succeeded|setup_failed|canceled</c>,
 /// <c>payment_method.attached</c>. Status changes are raised on <see cref="SetupIntentOutcomes"/>.
 /// <para>For subscriptions: <see cref="CreateFor"/> makes a subscription's <c>pending_setup_intent</c>.</para>
@@ -270,6 +271,11 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
 
         if (paymentMethod.Data["type"]?.ToString() == "bacs_debit")
         {
+            if (!input.ThroughCheckout)
+            {
+                return new IntentResult(setupIntent, BacsOutsideCheckout("payment_method"));
+            }
+
             var mandate = mandates.Of(paymentMethod);
             if (mandate is not null && BacsMandates.Status(mandate) == "inactive")
             {
@@ -441,6 +447,17 @@ public sealed class SetupIntentFlow(SandboxStore store, SandboxEvents events, Sa
         var outcome = new SetupIntentOutcome(kind, setupIntent.Copy());
         step.Notify(() => outcomes.Raise(outcome));
     }
+
+    /// <summary>
+    /// Stripe collects BACS mandates for SetupIntents only through Checkout (Stripe docs, "Bacs Direct Debit
+    /// payments" lists SetupIntents with the Payment Element as unsupported and saves Bacs details with Checkout in
+    /// setup mode; an account that tries gets this error, as reported in woocommerce/woocommerce-gateway-stripe#3798
+    /// and craftcms/commerce-stripe#265). Confirming one directly or through the Payment Element is refused.
+    /// </summary>
+    public static IResult BacsOutsideCheckout(string param) =>
+        StripeErrors.InvalidRequest(
+            "Your account isn't configured to directly use SetupIntents to create Mandates for Bacs Direct Debits. See https://stripe.com/docs/payments/payment-methods/bacs-debit to learn more, or contact us through https://support.stripe.com/contact/.",
+            param);
 
     private static IResult UnexpectedState(StoredObject setupIntent, string verb) =>
         StripeErrors.Create(StatusCodes.Status400BadRequest, "invalid_request_error",

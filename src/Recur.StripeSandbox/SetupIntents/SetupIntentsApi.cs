@@ -85,6 +85,11 @@ public static class SetupIntentsApi
                 "automatic_payment_methods");
         }
 
+        if (IntentSupport.List(p, "allowed_payment_method_types") is { } allowed && allowed.Contains("bacs_debit"))
+        {
+            return SetupIntentFlow.BacsOutsideCheckout("allowed_payment_method_types");
+        }
+
         var usage = p.String("usage") ?? "off_session";
         if (usage is not ("off_session" or "on_session"))
         {
@@ -121,12 +126,23 @@ public static class SetupIntentsApi
         IntentEndpoints.Retrieve(request, id, Kind, "SetupIntent");
 
     private static IResult Confirm(string id, StripeRequest request, SetupIntentFlow flow) =>
-        IntentEndpoints.Confirm(request, id, Kind, "SetupIntent", payment: false,
+        OfCheckoutSession(request, id, "confirm") ?? IntentEndpoints.Confirm(request, id, Kind, "SetupIntent", payment: false,
             input => flow.Confirm(request.Caller, id, input, request.BaseUrl, request.IdempotencyKey));
+
+    /// <summary>"You can't confirm or cancel the SetupIntent for a Checkout Session. To cancel, expire the Checkout
+    /// Session instead" (API reference, <c>checkout.session.setup_intent</c>).</summary>
+    private static IResult? OfCheckoutSession(StripeRequest request, string id, string verb) =>
+        request.Find(id, Kind)?.Meta["checkout_session"]?.ToString() is { } session
+            ? StripeErrors.InvalidRequest(
+                $"You cannot {verb} this SetupIntent because it belongs to the Checkout Session {session}. Expire the Checkout Session instead.",
+                null, "setup_intent_unexpected_state")
+            : null;
 
     private static IResult Cancel(string id, StripeRequest request, SetupIntentFlow flow)
     {
-        var error = IntentEndpoints.CancellationReason(request, CancellationReasons, out var reason);
+        string? reason = null;
+        var error = OfCheckoutSession(request, id, "cancel")
+            ?? IntentEndpoints.CancellationReason(request, CancellationReasons, out reason);
         if (error is not null)
         {
             return error;
@@ -242,6 +258,11 @@ public static class SetupIntentsApi
 
     private static IResult? UpdateSetup(StripeRequest request, StripeParams p, JsonObject data)
     {
+        if (IntentSupport.List(p, "allowed_payment_method_types") is { } allowedNow && allowedNow.Contains("bacs_debit"))
+        {
+            return SetupIntentFlow.BacsOutsideCheckout("allowed_payment_method_types");
+        }
+
         if (p.Has("allowed_payment_method_types") || p.Has("excluded_payment_method_types"))
         {
             var allowed = p.Has("allowed_payment_method_types")

@@ -109,7 +109,7 @@ public static class StripeJsEndpoints
     /// display name or business name; the platform's own name without <c>Stripe-Account</c>. A key that cannot reach
     /// the account learns nothing about it.
     /// </summary>
-    private static string MerchantName(SandboxStore store, string? key, string? account)
+    internal static string MerchantName(SandboxStore store, string? key, string? account)
     {
         const string fallback = "the merchant";
         var apiKey = ApiKey.Parse(key);

@@ -13,10 +13,10 @@ public sealed class MandatesTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     [Fact]
     public async Task A_mandate_is_read_on_its_account_and_its_url_shows_the_instruction()
     {
-        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
-        var bank = await shop.BacsAsync("00012345");
-        var setup = await shop.SetUpBacsAsync(customer.Id, bank.Id);
+        var setup = await shop.SetUpBacsAsync(customer.Id);
+        var bankId = setup.PaymentMethodId;
 
         var mandate = await shop.Server.V1.Mandates.GetAsync(setup.MandateId, requestOptions: shop.On(), cancellationToken: Ct);
         var onPlatform = await Assert.ThrowsAsync<StripeException>(() =>
@@ -25,7 +25,7 @@ public sealed class MandatesTests(SandboxFixture sandbox) : IClassFixture<Sandbo
         var page = await http.GetStringAsync(mandate.PaymentMethodDetails.BacsDebit.Url, Ct);
 
         Assert.Equal("multi_use", mandate.Type);
-        Assert.Equal(bank.Id, mandate.PaymentMethodId);
+        Assert.Equal(bankId, mandate.PaymentMethodId);
         Assert.Equal("bacs_debit", mandate.PaymentMethodDetails.Type);
         Assert.False(string.IsNullOrEmpty(mandate.PaymentMethodDetails.BacsDebit.Reference));
         Assert.Equal(HttpStatusCode.NotFound, onPlatform.HttpStatusCode);

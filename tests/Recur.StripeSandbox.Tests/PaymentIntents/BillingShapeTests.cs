@@ -64,17 +64,17 @@ public sealed class BillingShapeTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task Bacs_payment_methods_mandates_and_payments_have_every_key_of_stripes()
     {
-        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
-        var bank = await shop.BacsAsync("00012345");
-        var setup = await shop.SetUpBacsAsync(customer.Id, bank.Id);
+        var setup = await shop.SetUpBacsAsync(customer.Id);
+        var bankId = setup.PaymentMethodId;
         var payment = await shop.Server.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
         {
             Amount = 1000, Currency = "gbp", Customer = customer.Id, AllowedPaymentMethodTypes = ["bacs_debit"],
-            PaymentMethod = bank.Id, Confirm = true, OffSession = true,
+            PaymentMethod = bankId, Confirm = true, OffSession = true,
         }, shop.On(), Ct);
 
-        var paymentMethod = await shop.GetJsonAsync($"/v1/payment_methods/{bank.Id}");
+        var paymentMethod = await shop.GetJsonAsync($"/v1/payment_methods/{bankId}");
         FixtureShapes.AssertShape("payment_method", paymentMethod, "card");
         FixtureShapes.AssertKeys(paymentMethod["bacs_debit"], "fingerprint", "last4", "sort_code");
         var mandate = await shop.GetJsonAsync($"/v1/mandates/{setup.MandateId}");

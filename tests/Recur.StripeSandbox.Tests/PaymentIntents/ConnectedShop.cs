@@ -38,6 +38,21 @@ public sealed class ConnectedShop
         return new ConnectedShop(platform, account.Id);
     }
 
+    /// <summary>
+    /// A shop whose Standard account finished Stripe's onboarding, so that its <c>bacs_debit_payments</c> capability
+    /// is active: what Bacs Direct Debit needs (Checkout refuses bacs_debit without it).
+    /// </summary>
+    public static async Task<ConnectedShop> OpenWithBacsAsync(SandboxPlatform platform)
+    {
+        var account = await NewAccounts.StandardAsync(platform.Test);
+        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
+        using var onboarding = new AccountLinks.HostedOnboarding();
+        await onboarding.CompleteAsync(link.Url);
+        var onboarded = await platform.Test.V1.Accounts.GetAsync(account.Id, cancellationToken: Ct);
+        Assert.Equal("active", onboarded.Capabilities.BacsDebitPayments);
+        return new ConnectedShop(platform, account.Id);
+    }
+
     /// <summary>Options for a call on the connected account.</summary>
     public RequestOptions On(string? idempotencyKey = null) =>
         new() { StripeAccount = AccountId, IdempotencyKey = idempotencyKey };
@@ -60,14 +75,19 @@ public sealed class ConnectedShop
         }, On(), Ct);
 
     /// <summary>
-    /// A SetupIntent created and confirmed at once with a bacs_debit PaymentMethod for the customer, with no
-    /// <c>mandate_data</c>: the sandbox accepts the mandate offline.
+    /// A BACS mandate for the customer, collected as Stripe allows it without a payment: a Checkout Session in setup
+    /// mode whose hosted page the customer completes. The session's SetupIntent (succeeded, with its mandate).
     /// </summary>
-    public Task<SetupIntent> SetUpBacsAsync(string customerId, string paymentMethodId) =>
-        Server.V1.SetupIntents.CreateAsync(new SetupIntentCreateOptions
+    public async Task<SetupIntent> SetUpBacsAsync(string customerId, string accountNumber = "00012345")
+    {
+        var session = await Server.V1.Checkout.Sessions.CreateAsync(new Stripe.Checkout.SessionCreateOptions
         {
-            Customer = customerId, PaymentMethod = paymentMethodId, AllowedPaymentMethodTypes = ["bacs_debit"], Confirm = true,
+            Mode = "setup", Currency = "gbp", Customer = customerId, AllowedPaymentMethodTypes = ["bacs_debit"],
+            SuccessUrl = "https://shop.example/done?session={CHECKOUT_SESSION_ID}",
         }, On(), Ct);
+        await CheckoutSessions.HostedCheckout.CompleteAsync(session, CheckoutSessions.HostedCheckout.Bacs(accountNumber));
+        return await Server.V1.SetupIntents.GetAsync(session.SetupIntentId, requestOptions: On(), cancellationToken: Ct);
+    }
 
     public static PaymentMethodBillingDetailsOptions Holder => new()
     {

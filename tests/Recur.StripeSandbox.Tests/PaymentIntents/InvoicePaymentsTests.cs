@@ -88,14 +88,13 @@ public sealed class InvoicePaymentsTests(SandboxFixture sandbox) : IClassFixture
     [Fact]
     public async Task A_bacs_invoice_is_processing_then_succeeds_when_it_settles()
     {
-        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
         Subscribe();
         var customer = await shop.CustomerAsync();
-        var bank = await shop.BacsAsync("00012345");
-        await shop.SetUpBacsAsync(customer.Id, bank.Id);
+        var bankId = (await shop.SetUpBacsAsync(customer.Id)).PaymentMethodId;
         await shop.Server.V1.Customers.UpdateAsync(customer.Id, new CustomerUpdateOptions
         {
-            InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = bank.Id },
+            InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = bankId },
         }, shop.On(), Ct);
         var invoice = StoreInvoice(shop);
 
