@@ -488,21 +488,11 @@ public sealed class CheckoutSessionFlow(SandboxStore store, SandboxEvents events
             TrialPeriodDays = session.Meta["trial_period_days"]?.GetValue<long>(),
             Metadata = session.Meta["subscription_metadata"]?.DeepClone().AsObject() ?? [],
             Description = session.Meta["subscription_description"]?.ToString(),
+            ApplicationFeePercent = session.Meta["application_fee_percent"]?.ToString() is { } fee
+                ? decimal.Parse(fee, System.Globalization.CultureInfo.InvariantCulture)
+                : null,
         };
-        var (subscription, error) = subscriptions.Create(IntentSupport.ScopeOf(session), draft, null);
-        if (error is not null || session.Meta["application_fee_percent"]?.ToString() is not { } fee)
-        {
-            return (subscription, error);
-        }
-
-        lock (store.Gate)
-        {
-            var stored = store.Find(subscription!.Id)!;
-            stored.Data["application_fee_percent"] = decimal.Parse(fee, System.Globalization.CultureInfo.InvariantCulture);
-            subscription = store.Save(stored).Copy();
-        }
-
-        return (subscription, null);
+        return subscriptions.Create(IntentSupport.ScopeOf(session), draft, null);
 
         static SubscriptionItemDraft Item(JsonObject line) =>
             new(line["price"]!.ToString(), line["quantity"]!.GetValue<long>(), [], "line_items");

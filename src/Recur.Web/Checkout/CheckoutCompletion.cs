@@ -26,11 +26,30 @@ public sealed record CheckoutOutcome(CompletionState State, string Headline, str
 
 /// <summary>Reads the order's intent and subscription from Stripe (never from the redirect's query string, which the
 /// browser controls) and says what happened.</summary>
-public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, SubscriptionSync sync, TimeProvider time)
+public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, SubscriptionSync sync, BacsMandateCheckout mandateCheckout,
+    TimeProvider time)
 {
     public async Task<CheckoutOutcome?> ReadAsync(Offer offer, Guid orderId, CancellationToken cancellationToken)
     {
         var order = await db.Orders.IgnoreQueryFilters().SingleOrDefaultAsync(o => o.Id == orderId && o.OfferId == offer.Id, cancellationToken);
+        if (order is { StripeCheckoutSessionId: not null, StripeSubscriptionId: null })
+        {
+            // Back from Stripe's hosted Checkout: the subscription is created here unless the webhook was first.
+            try
+            {
+                if (!await mandateCheckout.CompleteAsync(order.Id, cancellationToken))
+                {
+                    return MandateNotCollected;
+                }
+            }
+            catch (StripeException)
+            {
+                // Stripe refused or failed for now: the webhook (retried) completes the order; the page can be reloaded.
+                return MandateNotCollected;
+            }
+            db.ChangeTracker.Clear();
+            order = await db.Orders.IgnoreQueryFilters().SingleAsync(o => o.Id == orderId, cancellationToken);
+        }
         if (order?.StripeIntentId is null)
         {
             return null;
@@ -68,6 +87,10 @@ public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, S
         return outcome;
     }
 
+    /// <summary>The customer left Stripe's Checkout page before the Direct Debit was set up.</summary>
+    public static readonly CheckoutOutcome MandateNotCollected = new(CompletionState.NotPaid, "Your Direct Debit is not set up yet",
+        "Nothing has been charged. Continue to enter your bank details and accept the Direct Debit.", null, true, false);
+
     public static CheckoutOutcome Decide(Offer offer, Order order, Subscription? subscription, string intentStatus, StripeError? error)
     {
         var bacs = order.PaymentType == "bacs_debit";
@@ -81,7 +104,9 @@ public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, S
             case "succeeded" when order.IntentKind == IntentKind.Setup:
                 return new(CompletionState.TrialStarted, "Your free trial has started",
                     $"Your {(bacs ? "Direct Debit" : "card")} is saved. The first payment is taken when the trial ends"
-                    + (subscription?.TrialEnd is { } trialEnd ? $" on {trialEnd:d MMMM yyyy}." : "."), null, false, false);
+                    + (subscription?.TrialEnd is { } trialEnd ? $" on {trialEnd:d MMMM yyyy}." : ".")
+                    + (bacs ? " Your bank confirms your new Direct Debit within a few days; each Direct Debit payment takes about 4 business days to confirm." : ""),
+                    null, false, false);
             case "succeeded":
                 return new(CompletionState.Active, subscription is null ? "Thank you, your payment is complete" : "Thank you, your subscription is active",
                     subscription?.CurrentPeriodEnd is { } periodEnd ? $"Paid. Your next renewal is on {periodEnd:d MMMM yyyy}." : "Paid. A receipt is on its way.",
@@ -91,8 +116,8 @@ public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, S
                 return new(activeNow ? CompletionState.Active : CompletionState.Processing,
                     activeNow ? "Thank you, your subscription is active" : "Your Direct Debit is being set up",
                     activeNow
-                        ? "Your Direct Debit mandate is set up. The first payment is being processed and takes 3–5 business days to confirm."
-                        : "Your first Direct Debit payment is processing. It takes 3–5 business days to confirm; your subscription starts once it has.",
+                        ? "Your Direct Debit mandate is set up. The first payment is being processed: with a new Direct Debit it takes up to 7 business days to confirm."
+                        : "Your first Direct Debit payment is processing. With a new Direct Debit it takes up to 7 business days to confirm; your subscription starts once it has.",
                     null, false, false);
             case "processing":
                 return new(CompletionState.Processing, "Your payment is processing", "We will confirm your subscription as soon as the payment completes.", null, false, false);

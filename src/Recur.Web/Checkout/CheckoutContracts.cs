@@ -7,7 +7,9 @@ public sealed record CheckoutRequest(Guid? OrderId, string? Email, string? Name,
 public sealed record CheckoutAddress(string? Line1, string? Line2, string? City, string? PostalCode, string? Country);
 
 /// <summary>What the page needs to mount the Payment Element and confirm: the client secret, whether it confirms a
-/// payment or a setup, and the Stripe.js settings (platform publishable key plus the connected account).</summary>
+/// payment or a setup, and the Stripe.js settings (platform publishable key plus the connected account). With
+/// <see cref="IntentType"/> <c>checkout</c> (a BACS mandate without a payment now) the page sends the customer to
+/// Stripe's hosted Checkout page at <see cref="RedirectUrl"/> instead.</summary>
 public sealed record CheckoutResponse(
     Guid OrderId,
     string IntentType,
@@ -15,4 +17,5 @@ public sealed record CheckoutResponse(
     string PaymentType,
     string PublishableKey,
     string StripeAccount,
-    string ReturnUrl);
+    string ReturnUrl,
+    string? RedirectUrl = null);

@@ -46,6 +46,7 @@ public sealed partial class CheckoutOrders(
     StripeClients clients,
     StripeCatalog catalog,
     RecurUrls urls,
+    BacsMandateCheckout mandateCheckout,
     TimeProvider time,
     ILogger<CheckoutOrders> logger)
 {
@@ -108,6 +109,14 @@ public sealed partial class CheckoutOrders(
 
             var platform = await clients.GetAsync(order.Environment, cancellationToken);
             var customer = await EnsureCustomerAsync(platform, order, checkout.Connection!, cancellationToken);
+            if (BacsMandateCheckout.Applies(checkout.Offer, prices, order))
+            {
+                var returnUrl = urls.Absolute(ReturnPath(checkout.Offer, order.Id));
+                var hostedPage = await mandateCheckout.StartAsync(platform, checkout.Offer, order, customer, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                return CheckoutResult.Ok(new CheckoutResponse(order.Id, "checkout", null, order.PaymentType, platform.PublishableKey,
+                    order.StripeAccountId, returnUrl, hostedPage ?? returnUrl));
+            }
             var (kind, clientSecret) = checkout.Offer.IsRecurringPrice()
                 ? await EnsureSubscriptionAsync(platform, checkout.Offer, prices, order, customer, cancellationToken)
                 : await EnsureOneOffPaymentAsync(platform, checkout.Offer, order, customer, cancellationToken);

@@ -78,6 +78,10 @@ public sealed class Order
         && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.ASCII.GetBytes(BrowserKeyHash), System.Text.Encoding.ASCII.GetBytes(keyHash));
 
+    /// <summary>The Stripe Checkout Session (<c>cs_…</c>) that collects a BACS mandate when nothing is paid now
+    /// (<see cref="BacsMandateCheckout"/>); the subscription is created once it is complete.</summary>
+    public string? StripeCheckoutSessionId { get; private set; }
+
     public string IdempotencyKey(string step) => $"order-{Id}-{step}";
 
     /// <summary>Whether another submit of this order with <paramref name="details"/> may reuse it.</summary>
@@ -112,4 +116,14 @@ public sealed class Order
     }
 
     public void MarkCompleted(DateTimeOffset now) => CompletedAt ??= now;
+
+    /// <summary>A new Checkout Session for this order (the first, or one replacing an expired session).</summary>
+    public void RecordCheckoutSession(string sessionId)
+    {
+        if (StripeSubscriptionId is not null)
+        {
+            throw new InvalidOperationException("The order already has its subscription.");
+        }
+        StripeCheckoutSessionId = sessionId;
+    }
 }

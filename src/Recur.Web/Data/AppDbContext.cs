@@ -183,6 +183,8 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             order.Property(o => o.StripeSubscriptionId).HasMaxLength(255);
             order.Property(o => o.StripeIntentId).HasMaxLength(255);
             order.Property(o => o.BrowserKeyHash).HasMaxLength(64);
+            order.Property(o => o.StripeCheckoutSessionId).HasMaxLength(255);
+            order.HasIndex(o => o.StripeCheckoutSessionId);
             order.Property(o => o.IntentKind).HasConversion<string>().HasMaxLength(20);
             order.OwnsOne(o => o.Address, Address);
             order.HasOne<Tenant>().WithMany().HasForeignKey(o => o.TenantId);

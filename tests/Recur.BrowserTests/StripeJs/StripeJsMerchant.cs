@@ -63,7 +63,7 @@ public sealed class StripeJsMerchant
         {
             Amount = 2000,
             Currency = "gbp",
-            AllowedPaymentMethodTypes = [.. types],
+            AllowedPaymentMethodTypes = types.Length == 0 ? null : [.. types],
         }, OnAccount, Cancel);
 
     public async Task<SetupIntent> SetupIntentAsync(params string[] types)
@@ -73,7 +73,7 @@ public sealed class StripeJsMerchant
         return await Client.V1.SetupIntents.CreateAsync(new SetupIntentCreateOptions
         {
             Customer = customer.Id,
-            AllowedPaymentMethodTypes = [.. types],
+            AllowedPaymentMethodTypes = types.Length == 0 ? null : [.. types],
         }, OnAccount, Cancel);
     }
 

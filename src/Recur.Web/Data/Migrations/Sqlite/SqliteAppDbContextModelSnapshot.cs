@@ -338,6 +338,10 @@ namespace Recur.Web.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StripeCheckoutSessionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
@@ -359,6 +363,8 @@ namespace Recur.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OfferId");
+
+                    b.HasIndex("StripeCheckoutSessionId");
 
                     b.HasIndex("StripeIntentId");
 
