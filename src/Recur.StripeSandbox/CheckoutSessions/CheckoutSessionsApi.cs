@@ -123,6 +123,13 @@ public static class CheckoutSessionsApi
     {
         draft = null;
         var p = request.Params;
+        // payment_method_types: the list before endive, which replaced it with allowed_payment_method_types on
+        // Checkout Sessions as on intents (Stripe.net 53's SessionCreateOptions has only the latter).
+        if (p.Has("payment_method_types") && request.ApiVersion?.EndsWith(".endive", StringComparison.Ordinal) == true)
+        {
+            return StripeErrors.UnknownParameter("payment_method_types");
+        }
+
         var unknown = p.Unknown(null, CreateParameters);
         if (unknown is not null)
         {

@@ -285,6 +285,29 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
         Assert.Equal(param, error["param"]?.ToString());
     }
 
+    /// <summary>Before endive a session lists <c>payment_method_types[]</c>; with endive (Stripe.net 53) only
+    /// <c>allowed_payment_method_types[]</c> exists.</summary>
+    [Theory]
+    [InlineData("2025-03-31.basil", HttpStatusCode.OK)]
+    [InlineData("2026-10-28.endive", HttpStatusCode.BadRequest)]
+    public async Task Payment_method_types_is_read_before_endive_only(string version, HttpStatusCode expected)
+    {
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{sandbox.BaseUrl}/v1/checkout/sessions")
+        {
+            Content = new StringContent("mode=setup&currency=gbp&success_url=https://a.example&payment_method_types[]=card",
+                System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Authorization = new("Bearer", shop.Platform.TestSecretKey);
+        request.Headers.Add("Stripe-Account", shop.AccountId);
+        request.Headers.Add("Stripe-Version", version);
+
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     private static async Task<Price> MonthlyPriceAsync(ConnectedShop shop) =>
         await shop.Server.V1.Prices.CreateAsync(new PriceCreateOptions
         {
