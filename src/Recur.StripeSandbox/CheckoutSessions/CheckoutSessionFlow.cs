@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Accounts;
 using Recur.StripeSandbox.Customers;
 using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
@@ -133,33 +134,12 @@ public sealed class CheckoutSessionFlow(SandboxStore store, SandboxEvents events
         return (session, null);
     }
 
-    /// <summary>
-    /// Bacs Direct Debit needs a UK account whose <c>bacs_debit_payments</c> capability is active
-    /// (docs.stripe.com/connect/account-capabilities; docs.stripe.com/payments/bacs-debit "only for UK businesses");
-    /// otherwise Stripe answers that the payment method type is not activated. The platform's own account is British.
-    /// </summary>
-    public IResult? CheckBacs(ApiCaller caller, CheckoutSessionDraft draft)
-    {
-        if (!draft.PaymentMethodTypes.Contains("bacs_debit") || caller.StripeAccount is null)
-        {
-            return null;
-        }
-
-        var account = store.Find(caller.StripeAccount);
-        var country = account?.Data["country"]?.ToString();
-        var status = account?.Data["capabilities"]?["bacs_debit_payments"]?.ToString();
-        if (country == "GB" && status == "active")
-        {
-            return null;
-        }
-
-        var why = country != "GB"
-            ? $"Bacs Direct Debit is only for accounts in the United Kingdom; this account is in {country}."
-            : $"The account's bacs_debit_payments capability is {status ?? "not requested"}, not active.";
-        return StripeErrors.InvalidRequest(
-            $"The payment method type provided: bacs_debit is invalid. Please ensure the provided type is activated in your dashboard (https://dashboard.stripe.com/account/payments/settings). {why}",
-            draft.TypesAllowedFilter ? "allowed_payment_method_types" : "payment_method_types");
-    }
+    /// <summary>Bacs Direct Debit in Checkout needs what it needs everywhere: a UK account whose
+    /// <c>bacs_debit_payments</c> capability is active (<see cref="BacsAvailability"/>).</summary>
+    public IResult? CheckBacs(ApiCaller caller, CheckoutSessionDraft draft) =>
+        draft.PaymentMethodTypes.Contains("bacs_debit") && !BacsAvailability.IsAvailable(store, caller)
+            ? BacsAvailability.Refusal(draft.TypesAllowedFilter ? "allowed_payment_method_types" : "payment_method_types")
+            : null;
 
     private IResult? PriceLines(ApiCaller caller, CheckoutSessionDraft draft, ref string? currency, JsonArray lines,
         out long recurringSum, out long oneTimeSum)

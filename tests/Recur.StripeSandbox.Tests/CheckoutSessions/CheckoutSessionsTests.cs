@@ -26,7 +26,7 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task A_setup_session_saves_a_bacs_mandate_to_the_customer_and_returns_to_the_success_url()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var session = await shop.Server.V1.Checkout.Sessions.CreateAsync(BacsSetup(customer.Id), shop.On(), Ct);
 
@@ -62,7 +62,7 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task A_checkout_session_has_every_key_of_stripes_example()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var session = await shop.Server.V1.Checkout.Sessions.CreateAsync(BacsSetup(customer.Id), shop.On(), Ct);
 
@@ -77,7 +77,7 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task A_subscription_session_with_a_trial_makes_the_customer_and_a_trialing_subscription_with_the_fee()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var price = await MonthlyPriceAsync(shop);
         var session = await shop.Server.V1.Checkout.Sessions.CreateAsync(new SessionCreateOptions
         {
@@ -156,7 +156,7 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task Bacs_on_the_hosted_page_needs_the_direct_debit_terms_accepted_and_shows_them()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var session = await shop.Server.V1.Checkout.Sessions.CreateAsync(BacsSetup(customer.Id), shop.On(), Ct);
         using var http = new HttpClient();
@@ -165,7 +165,7 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
         using var refused = await HostedCheckout.SubmitAsync(session, HostedCheckout.Bacs(acceptTerms: false));
 
         Assert.Contains("Direct Debit Instruction", page, StringComparison.Ordinal);
-        Assert.Contains("Sandbox Coffee Ltd", page, StringComparison.Ordinal);
+        Assert.Contains("Bacs Shop", page, StringComparison.Ordinal);
         Assert.Contains("about 4 business days", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("Confirm the Direct Debit terms", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -174,7 +174,7 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task An_expired_session_cancels_its_setup_intent_and_its_page_says_so()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var session = await shop.Server.V1.Checkout.Sessions.CreateAsync(BacsSetup(customer.Id), shop.On(), Ct);
 
@@ -195,7 +195,7 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task Sessions_are_listed_by_customer_and_status_on_their_account_only()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var first = await shop.Server.V1.Checkout.Sessions.CreateAsync(BacsSetup(customer.Id), shop.On(), Ct);
         var second = await shop.Server.V1.Checkout.Sessions.CreateAsync(BacsSetup(customer.Id), shop.On(), Ct);
@@ -211,7 +211,7 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task The_setup_intent_of_a_session_cannot_be_confirmed_or_canceled_directly()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var session = await shop.Server.V1.Checkout.Sessions.CreateAsync(BacsSetup(customer.Id), shop.On(), Ct);
 
@@ -243,7 +243,7 @@ public sealed class CheckoutSessionsTests(SandboxFixture sandbox) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
         Assert.Equal("allowed_payment_method_types", error.StripeError.Param);
-        Assert.Contains("bacs_debit_payments", error.StripeError.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The payment method type provided: bacs_debit is invalid.", error.StripeError.Message, StringComparison.Ordinal);
         Assert.Equal("open", card.Status);
     }
 

@@ -13,7 +13,7 @@ public sealed class MandatesTests(SandboxFixture sandbox) : IClassFixture<Sandbo
     [Fact]
     public async Task A_mandate_is_read_on_its_account_and_its_url_shows_the_instruction()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var setup = await shop.SetUpBacsAsync(customer.Id);
         var bankId = setup.PaymentMethodId;

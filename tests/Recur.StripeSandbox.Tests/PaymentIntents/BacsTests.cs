@@ -166,7 +166,7 @@ public sealed class BacsTests(ManualClockSandbox sandbox) : IClassFixture<Manual
     [Fact]
     public async Task A_bacs_mandate_from_checkout_succeeds_at_once_and_pays_renewals_off_session()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var setup = await shop.SetUpBacsAsync(customer.Id);
         var pending = await MandateAsync(shop, setup.MandateId);
@@ -194,7 +194,7 @@ public sealed class BacsTests(ManualClockSandbox sandbox) : IClassFixture<Manual
     [Fact]
     public async Task A_refused_mandate_turns_inactive_after_a_successful_setup()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var setup = await shop.SetUpBacsAsync(customer.Id, "00033333");
         await AdvanceAsync(TimeSpan.FromSeconds(5));

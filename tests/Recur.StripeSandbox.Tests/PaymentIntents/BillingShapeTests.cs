@@ -64,7 +64,7 @@ public sealed class BillingShapeTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task Bacs_payment_methods_mandates_and_payments_have_every_key_of_stripes()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         var customer = await shop.CustomerAsync();
         var setup = await shop.SetUpBacsAsync(customer.Id);
         var bankId = setup.PaymentMethodId;

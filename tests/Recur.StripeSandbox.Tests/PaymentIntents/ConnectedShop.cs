@@ -38,21 +38,6 @@ public sealed class ConnectedShop
         return new ConnectedShop(platform, account.Id);
     }
 
-    /// <summary>
-    /// A shop whose Standard account finished Stripe's onboarding, so that its <c>bacs_debit_payments</c> capability
-    /// is active: what Bacs Direct Debit needs (Checkout refuses bacs_debit without it).
-    /// </summary>
-    public static async Task<ConnectedShop> OpenWithBacsAsync(SandboxPlatform platform)
-    {
-        var account = await NewAccounts.StandardAsync(platform.Test);
-        var link = await NewAccounts.OnboardingLinkAsync(platform, account.Id);
-        using var onboarding = new AccountLinks.HostedOnboarding();
-        await onboarding.CompleteAsync(link.Url);
-        var onboarded = await platform.Test.V1.Accounts.GetAsync(account.Id, cancellationToken: Ct);
-        Assert.Equal("active", onboarded.Capabilities.BacsDebitPayments);
-        return new ConnectedShop(platform, account.Id);
-    }
-
     /// <summary>Options for a call on the connected account.</summary>
     public RequestOptions On(string? idempotencyKey = null) =>
         new() { StripeAccount = AccountId, IdempotencyKey = idempotencyKey };

@@ -88,7 +88,7 @@ public sealed class InvoicePaymentsTests(SandboxFixture sandbox) : IClassFixture
     [Fact]
     public async Task A_bacs_invoice_is_processing_then_succeeds_when_it_settles()
     {
-        var shop = await ConnectedShop.OpenWithBacsAsync(sandbox.NewPlatform());
+        var shop = await ConnectedShop.OpenAsync(sandbox.NewPlatform());
         Subscribe();
         var customer = await shop.CustomerAsync();
         var bankId = (await shop.SetUpBacsAsync(customer.Id)).PaymentMethodId;
