@@ -93,9 +93,10 @@ public sealed class OAuthTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
         var live = await platform.Live.V1.Events.ListAsync(new EventListOptions(),
             new RequestOptions { StripeAccount = token.StripeUserId }, Ct);
         Assert.True(Assert.Single(live.Data).Livemode);
-        var fromTest = await Assert.ThrowsAsync<StripeException>(() => platform.Test.V1.Events.ListAsync(
-            new EventListOptions(), new RequestOptions { StripeAccount = token.StripeUserId }, Ct));
-        Assert.Equal(HttpStatusCode.Forbidden, fromTest.HttpStatusCode);
+        // The test key may act on an account connected in live mode, and sees only test data there.
+        var fromTest = await platform.Test.V1.Events.ListAsync(
+            new EventListOptions(), new RequestOptions { StripeAccount = token.StripeUserId }, Ct);
+        Assert.Empty(fromTest.Data);
     }
 
     [Fact]
