@@ -105,6 +105,17 @@ public static class StripeConnectFlows
         }
     }
 
+    /// <summary>Reads the card again until its last Connect event is no longer <paramref name="before"/>, or gives up
+    /// after a while (events arriving within the same second show the same time).</summary>
+    public static async Task WaitForLastEventAfterAsync(this RecurBrowser browser, string? before, string environment = "test")
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await browser.StripeCardAsync(environment)).TestId("last-event") == before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>What a Standard account's owner does in the Stripe Dashboard (Settings → Payment methods): turns Bacs
     /// Direct Debit on, here on the sandbox's dashboard page.</summary>
     public static async Task TurnOnBacsInStripeDashboardAsync(this IRecurHost factory, string accountId)

@@ -61,6 +61,8 @@ public sealed class SharedStripeAccountTests(RecurFactory factory) : IClassFixtu
         var (firstCard, _) = await first.ConnectExistingAccountAsync(stripeEmail: stripeLogin, businessName: "Moving Books Ltd");
         var disconnected = await first.DisconnectAsync();
         Assert.Equal("Disconnected", disconnected.TestId("status"));
+        // Stripe then tells Recur the account left the platform; the first card shows when that event arrived.
+        await first.WaitForLastEventAfterAsync(disconnected.TestId("last-event"));
 
         var (second, _) = await factory.SignUpTenantAsync("New Owner Ltd");
         var (secondCard, _) = await second.ConnectExistingAccountAsync(stripeEmail: stripeLogin, businessName: "Moving Books Ltd");
