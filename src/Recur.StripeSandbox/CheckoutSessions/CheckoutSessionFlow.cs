@@ -184,7 +184,7 @@ public sealed class CheckoutSessionFlow(SandboxStore store, SandboxEvents events
             lines.Add(new JsonObject
             {
                 ["price"] = priceId, ["quantity"] = quantity, ["recurring"] = isRecurring, ["amount"] = amount,
-                ["name"] = store.Find(price.Data["product"]?.ToString() ?? "")?.Data["name"]?.ToString() ?? priceId,
+                ["name"] = store.Find(price.Data["product"]?.ToString() ?? "", price.Scope)?.Data["name"]?.ToString() ?? priceId,
                 ["interval"] = price.Data["recurring"]?["interval"]?.ToString(),
                 ["interval_count"] = price.Data["recurring"]?["interval_count"]?.DeepClone(),
             });

@@ -14,14 +14,18 @@ public sealed record ApiCaller(ApiKey Key, string? StripeAccount, bool Credentia
 
     public bool Livemode => Key.Livemode;
 
+    /// <summary>The data this caller works on: the <c>Stripe-Account</c>'s, else the platform's own.</summary>
+    public StoreScope Scope => StoreScope.Of(Platform, Livemode, StripeAccount);
+
     /// <summary>Whether an object is visible to this caller: same platform scope, same mode, same account.</summary>
     public bool CanSee(StoredObject stored) =>
         stored.Livemode == Livemode && stored.Account == StripeAccount
         && (StripeAccount is not null || stored.Platform == Platform);
 
     /// <summary>A new object in this caller's scope (platform, mode and <c>Stripe-Account</c>), created at <paramref name="created"/>.</summary>
-    public StoredObject NewObject(string kind, string id, long created, JsonObject data) => new()
+    public StoredObject NewObject(string kind, string id, long created, JsonObject data, bool customId = false) => new()
     {
+        CustomId = customId,
         Id = id,
         Kind = kind,
         Platform = Platform,

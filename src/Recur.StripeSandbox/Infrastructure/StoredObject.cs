@@ -23,6 +23,19 @@ public sealed class StoredObject
 
     public required long Created { get; init; }
 
+    /// <summary>
+    /// The caller chose the id (<c>id</c> on <c>POST /v1/products</c>). Such an id is unique only within its account and
+    /// mode (https://docs.stripe.com/api/products/create#create_product-id: "unique across all products in your Stripe
+    /// account"), so the store keys the object by its <see cref="Scope"/> too. Generated ids are unique everywhere.
+    /// </summary>
+    public bool CustomId { get; init; }
+
+    /// <summary>Whose data this is: the connected account, else the platform itself, in one mode.</summary>
+    public StoreScope Scope => StoreScope.Of(Platform, Livemode, Account);
+
+    /// <summary>The store's key: the id, qualified by <see cref="Scope"/> when the caller chose it.</summary>
+    public string Key => CustomId ? Scope.Qualify(Id) : Id;
+
     /// <summary>Insertion order, so that lists are newest first even within one second.</summary>
     public long Sequence { get; set; }
 
@@ -50,6 +63,19 @@ public sealed class StoredObject
     public StoredObject Copy() => new()
     {
         Id = Id, Kind = Kind, Platform = Platform, Livemode = Livemode, Account = Account, Created = Created,
-        Sequence = Sequence, Data = Data.DeepClone().AsObject(), Meta = Meta.DeepClone().AsObject(),
+        CustomId = CustomId, Sequence = Sequence, Data = Data.DeepClone().AsObject(), Meta = Meta.DeepClone().AsObject(),
     };
+}
+
+/// <summary>
+/// The data an object belongs to: a connected account's (whichever platform acts for it), or a platform's own, in
+/// test or live mode. Ids a caller chooses are unique only within one scope.
+/// </summary>
+public readonly record struct StoreScope(string Owner, bool Livemode)
+{
+    public static StoreScope Of(string platform, bool livemode, string? account) =>
+        new(account ?? $"platform:{platform}", livemode);
+
+    /// <summary>A store key for <paramref name="id"/> in this scope; generated ids never contain the separator.</summary>
+    public string Qualify(string id) => $"{id}\u001f{Owner}\u001f{(Livemode ? "live" : "test")}";
 }

@@ -63,12 +63,14 @@ public sealed class StripeRequest
     /// <summary>An object the caller may see, by id and kind; null when it does not exist for this caller.</summary>
     public StoredObject? Find(string id, string kind)
     {
-        var stored = Store.Find(id);
+        var stored = Store.Find(id, Caller.Scope);
         return stored is not null && stored.Kind == kind && Caller.CanSee(stored) ? stored : null;
     }
 
-    /// <summary>A new object in the caller's scope (platform, mode and <c>Stripe-Account</c>).</summary>
-    public StoredObject NewObject(string kind, string id, JsonObject data) => Caller.NewObject(kind, id, Now, data);
+    /// <summary>A new object in the caller's scope (platform, mode and <c>Stripe-Account</c>); <paramref name="customId"/>:
+    /// the caller chose its id (<see cref="StoredObject.CustomId"/>).</summary>
+    public StoredObject NewObject(string kind, string id, JsonObject data, bool customId = false) =>
+        Caller.NewObject(kind, id, Now, data, customId);
 
     /// <summary>The object as JSON, with the request's <c>expand[]</c> applied and includable fields it did not ask
     /// for left out (<see cref="IncludableFields"/>).</summary>
@@ -108,7 +110,7 @@ public sealed class StripeRequest
 
     private JsonObject? ResolveForExpand(string id)
     {
-        var stored = Store.Find(id);
+        var stored = Store.Find(id, Caller.Scope);
         return stored is not null && stored.Livemode == Caller.Livemode ? stored.Data : null;
     }
 }

@@ -308,5 +308,5 @@ public static class InvoiceItemsApi
     }
 
     private static string? ProductName(StripeRequest request, JsonObject price) =>
-        price["product"]?.ToString() is { } product ? request.Store.Find(product)?.Data["name"]?.ToString() : null;
+        price["product"]?.ToString() is { } product ? request.Store.Find(product, request.Caller.Scope)?.Data["name"]?.ToString() : null;
 }

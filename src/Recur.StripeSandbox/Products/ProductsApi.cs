@@ -111,7 +111,9 @@ public static class ProductsApi
         }
 
         var id = p.String(Path("id"));
-        if (id is not null && request.Store.Find(id) is not null)
+        // A chosen id must be unique among the account's products only (https://docs.stripe.com/api/products/create#create_product-id):
+        // another account, or the platform itself, may hold the same one.
+        if (id is not null && request.Find(id, Kind) is not null)
         {
             return StripeErrors.InvalidRequest("Product already exists.", Name("id"), "resource_already_exists");
         }
@@ -156,7 +158,7 @@ public static class ProductsApi
             return error;
         }
 
-        product = request.NewObject(Kind, id, data);
+        product = request.NewObject(Kind, id, data, customId: p.Has(Path("id")));
         request.Store.Save(product);
         batch.Add("product.created", product);
         return null;
@@ -407,7 +409,7 @@ public static class ProductsApi
                     "This product cannot be deleted because it has one or more user-created prices.");
             }
 
-            request.Store.Delete(id);
+            request.Store.Delete(product);
         }
 
         request.Events.Publish(request.Store, "product.deleted", product, idempotencyKey: request.IdempotencyKey);

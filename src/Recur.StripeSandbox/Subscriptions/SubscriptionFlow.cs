@@ -1163,8 +1163,10 @@ public sealed partial class SubscriptionFlow(SandboxStore store, SandboxEvents e
         return null;
     }
 
+    /// <summary>The name of the price's product, which lives beside the price (its id may be one only that account uses).</summary>
     private string ProductName(JsonObject price) =>
-        price["product"]?.ToString() is { } product && store.Find(product)?.Data["name"]?.ToString() is { } name
+        price["product"]?.ToString() is { } product && store.Find(price["id"]?.ToString() ?? "") is { } stored
+        && store.Find(product, stored.Scope)?.Data["name"]?.ToString() is { } name
             ? name
             : price["nickname"]?.ToString() ?? "Subscription";
 

@@ -104,6 +104,63 @@ public sealed class PersistenceTests
         }
     }
 
+    /// <summary>Per-account ids (https://docs.stripe.com/api/products/create#create_product-id) survive a restart, and
+    /// a database written before the store knew them still opens with its products.</summary>
+    [Fact]
+    public async Task Products_with_the_same_custom_id_on_two_accounts_are_both_kept_across_a_restart()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sandbox-{Guid.NewGuid():N}.db");
+        var platform = Guid.NewGuid().ToString("N");
+        var ct = TestContext.Current.CancellationToken;
+        try
+        {
+            using (var old = new SqliteConnection($"Data Source={path}"))
+            {
+                old.Open();
+                using var create = old.CreateCommand();
+                create.CommandText = """
+                    CREATE TABLE objects (
+                        id TEXT PRIMARY KEY, kind TEXT NOT NULL, platform TEXT NOT NULL, livemode INTEGER NOT NULL,
+                        account TEXT NULL, created INTEGER NOT NULL, sequence INTEGER NOT NULL, data TEXT NOT NULL, meta TEXT NOT NULL);
+                    INSERT INTO objects VALUES ('silver', 'product', $platform, 0, NULL, 1, 1,
+                        '{"id":"silver","object":"product","name":"Old silver","active":true,"livemode":false}', '{}');
+                    """;
+                create.Parameters.AddWithValue("$platform", platform);
+                create.ExecuteNonQuery();
+            }
+
+            SqliteConnection.ClearAllPools();
+            (string First, string Second) accounts;
+            await using (var first = await StartAsync(path))
+            {
+                var client = SandboxPlatform.Client($"sk_test_{platform}", platform, first.Urls.First());
+                accounts = ((await NewAccounts.ExpressAsync(client)).Id, (await NewAccounts.ExpressAsync(client)).Id);
+                await client.V1.Products.CreateAsync(new Stripe.ProductCreateOptions { Id = "gold", Name = "First's gold" },
+                    new Stripe.RequestOptions { StripeAccount = accounts.First }, ct);
+                await client.V1.Products.CreateAsync(new Stripe.ProductCreateOptions { Id = "gold", Name = "Second's gold" },
+                    new Stripe.RequestOptions { StripeAccount = accounts.Second }, ct);
+            }
+
+            await using var second = await StartAsync(path);
+            var again = SandboxPlatform.Client($"sk_test_{platform}", platform, second.Urls.First());
+            var onFirst = await again.V1.Products.GetAsync("gold", null, new Stripe.RequestOptions { StripeAccount = accounts.First }, ct);
+            var onSecond = await again.V1.Products.GetAsync("gold", null, new Stripe.RequestOptions { StripeAccount = accounts.Second }, ct);
+            var older = await again.V1.Products.GetAsync("silver", cancellationToken: ct);
+
+            Assert.Equal("First's gold", onFirst.Name);
+            Assert.Equal("Second's gold", onSecond.Name);
+            Assert.Equal("Old silver", older.Name);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
     private static async Task<WebApplication> StartAsync(string path)
     {
         var app = SandboxServer.Create(new SandboxOptions { Url = "http://127.0.0.1:0", DatabasePath = path });
