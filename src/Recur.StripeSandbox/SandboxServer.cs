@@ -14,6 +14,7 @@ using Recur.StripeSandbox.PaymentIntents;
 using Recur.StripeSandbox.PaymentMethods;
 using Recur.StripeSandbox.Prices;
 using Recur.StripeSandbox.Products;
+using Recur.StripeSandbox.Refunds;
 using Recur.StripeSandbox.Scheduling;
 using Recur.StripeSandbox.SetupIntents;
 using Recur.StripeSandbox.StripeJs;
@@ -59,6 +60,7 @@ public static class SandboxServer
         builder.Services.AddSubscriptions();
         builder.Services.AddTestClocks();
         builder.Services.AddCheckoutSessions();
+        builder.Services.AddRefunds();
         // Request paths and redirects carry OAuth codes and link tokens: keep their URLs out of the logs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result.RedirectResult", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -97,6 +99,7 @@ public static class SandboxServer
         app.MapSetupIntents();
         app.MapPaymentIntents();
         app.MapCharges();
+        app.MapRefunds();
         app.MapThreeDSecurePages();
         app.MapSubscriptions();
         app.MapInvoices();
