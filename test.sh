@@ -20,6 +20,8 @@ rc=${PIPESTATUS[0]}
 total=$(grep -E '^\s+total: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
 failed=$(grep -E '^\s+failed: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
 passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
+# The failing tests again, by name, next to the summary (their output above may be long).
+grep -E '^failed [A-Za-z]' "$log" | sed 's/^/  /' || true
 rm -f "$log"
 if [ -z "$total" ]; then
   echo "tests: 0 passed, 1 failed"

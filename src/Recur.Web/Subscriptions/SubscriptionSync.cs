@@ -17,20 +17,23 @@ namespace Recur.Web.Subscriptions;
 public sealed partial class SubscriptionSync(AppDbContext db, StripeClients clients, TimeProvider time, ILogger<SubscriptionSync> logger)
 {
     /// <summary>Syncs and saves; returns the subscription as saved. When another sync (a webhook, the confirmation
-    /// page) recorded the same invoice or mandate at the same moment, the read is done once more on fresh rows.</summary>
+    /// page) recorded the same invoice or mandate at the same moment, the read is done again on fresh rows (a few
+    /// times: the confirmation page, the webhook and the catch-up may all race on the first invoice).</summary>
     public async Task<Subscription> SyncAsync(Subscription subscription, CancellationToken cancellationToken)
     {
-        try
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
         {
-            await SyncOnceAsync(subscription, cancellationToken);
-            return subscription;
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            var fresh = await db.Subscriptions.IgnoreQueryFilters().SingleAsync(s => s.Id == subscription.Id, cancellationToken);
-            await SyncOnceAsync(fresh, cancellationToken);
-            return fresh;
+            try
+            {
+                await SyncOnceAsync(subscription, cancellationToken);
+                return subscription;
+            }
+            catch (DbUpdateException) when (attempt < attempts)
+            {
+                db.ChangeTracker.Clear();
+                subscription = await db.Subscriptions.IgnoreQueryFilters().SingleAsync(s => s.Id == subscription.Id, cancellationToken);
+            }
         }
     }
 

@@ -139,6 +139,42 @@ public sealed class MerchantBrowser : IAsyncDisposable
 
     public ILocator CardField(string testId) => Card.GetByTestId(testId);
 
+    /// <summary>Admin panel → Catalog → New product → Save product.</summary>
+    public async Task CreateProductAsync(string name)
+    {
+        await Page.GotoAsync("/admin");
+        await Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Catalog", Exact = true }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "New product" }).ClickAsync();
+        await Page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+        await ClickButtonAsync("Save product");
+        await Expect(Page.Locator("[data-product]").GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Catalog → the product's "New offer": £9.99 a month, paid only by <paramref name="paymentMethod"/> (the
+    /// label of its box; a Direct Debit subscription becomes active when the first payment is confirmed) → Save offer →
+    /// Publish. Returns the path of the offer's checkout page.</summary>
+    public async Task<string> PublishOfferAsync(string product, string offer, string paymentMethod)
+    {
+        await Page.GotoAsync("/admin/catalog");
+        var card = Page.Locator("[data-product]").Filter(new() { Has = Page.GetByRole(AriaRole.Heading, new() { Name = product }) });
+        await card.GetByRole(AriaRole.Link, new() { Name = "New offer" }).ClickAsync();
+        await Page.GetByLabel("Offer name").FillAsync(offer);
+        await Page.GetByLabel("Price").FillAsync("9.99");
+        foreach (var method in new[] { "Stripe Card", "Stripe BACS Direct Debit" })
+        {
+            await Page.GetByLabel(method).SetCheckedAsync(method == paymentMethod);
+        }
+        if (paymentMethod.Contains("BACS", StringComparison.Ordinal))
+        {
+            await Page.GetByLabel("when the first payment is confirmed").CheckAsync();
+        }
+        await ClickButtonAsync("Save offer");
+        await Expect(Page.GetByTestId("saved")).ToHaveTextAsync("Offer saved.");
+        await ClickButtonAsync("Publish");
+        await Expect(Page.GetByTestId("offer-status")).ToHaveTextAsync("Published");
+        return new Uri((await Page.GetByTestId("checkout-url").GetAttributeAsync("href"))!).AbsolutePath;
+    }
+
     public ValueTask DisposeAsync() => _context.DisposeAsync();
 
     private async Task ExpectConsentPageAsync()

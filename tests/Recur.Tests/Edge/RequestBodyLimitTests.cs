@@ -53,12 +53,21 @@ public sealed class RequestBodyLimitTests(RecurFactory factory) : IClassFixture<
     {
         using var browser = factory.NewBrowser();
         var page = await browser.GetAsync("/signin");
-
-        using var response = await browser.PostRawAsync(page, page.FormWithField("Form.Password"), new Dictionary<string, string>
+        var form = page.FormWithField("Form.Password");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(page.Url, string.IsNullOrEmpty(form.Action) ? page.Url.PathAndQuery : form.Action))
         {
-            ["Form.Email"] = "big@example.com",
-            ["Form.Password"] = new string('p', JustOverTheLimit),
-        });
+            Content = new FormUrlEncodedContent(form.With(new Dictionary<string, string>
+            {
+                ["Form.Email"] = "big@example.com",
+                ["Form.Password"] = new string('p', 2 * 1024 * 1024),
+            }, null)),
+        };
+        // The declared length is over the limit, so Kestrel answers before reading any of the body: as a browser
+        // behind a proxy would, the client waits for the go-ahead instead of writing into a closed connection.
+        await request.Content.LoadIntoBufferAsync(Cancel);
+        request.Headers.ExpectContinue = true;
+
+        using var response = await browser.Http.SendAsync(request, Cancel);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }

@@ -81,8 +81,12 @@ public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime, IRec
     /// <summary>Settings a test class's own factory adds or overrides (e.g. low rate limits).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Starts what Recur talks to before Recur itself (a standalone sandbox, for factories that use one).</summary>
+    protected virtual ValueTask StartStripeAsync() => ValueTask.CompletedTask;
+
     public async ValueTask InitializeAsync()
     {
+        await StartStripeAsync();
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         ServerAddress = new Uri(addresses.First());
