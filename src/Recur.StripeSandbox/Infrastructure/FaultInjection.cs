@@ -11,6 +11,10 @@ namespace Recur.StripeSandbox.Infrastructure;
 /// </summary>
 public static partial class FaultInjection
 {
+    /// <summary>The <see cref="HttpContext.Items"/> key of the time a slow keyed write is held once
+    /// <see cref="Idempotency"/> has claimed its key (a retry meanwhile gets 409 <c>idempotency_key_in_use</c>).</summary>
+    public const string HoldAfterClaim = "sandbox.fault.hold-after-claim";
+
     public static IApplicationBuilder UseSandboxFaults(this IApplicationBuilder app) =>
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1") && c.Features.Get<ApiCaller>() is not null,
             branch => branch.Use(HandleAsync));
@@ -48,6 +52,12 @@ public static partial class FaultInjection
                 // https://docs.stripe.com/error-low-level#server-errors
                 await StripeErrors.Create(fault.Status ?? StatusCodes.Status500InternalServerError, "api_error",
                     "An unknown error occurred while processing your request. Please try again.").ExecuteAsync(context);
+                break;
+            case ApiFaultKind.Slow when HttpMethods.IsPost(context.Request.Method) && context.Request.Headers.ContainsKey("Idempotency-Key"):
+                // A keyed write that is slow at Stripe is slow while Stripe works on it, so its key is in use all
+                // that time: the idempotency layer claims the key, then holds the request (HoldAfterClaim).
+                context.Items[HoldAfterClaim] = fault.Delay;
+                await RunAsync(context, next, faults);
                 break;
             case ApiFaultKind.Slow:
                 try

@@ -98,6 +98,13 @@ public static class Idempotency
         try
         {
             context.Response.Headers["Idempotency-Key"] = key;
+            if (context.Items.TryGetValue(FaultInjection.HoldAfterClaim, out var hold) && hold is TimeSpan wait)
+            {
+                // A slow request holds its key while it runs, and runs to its end even if its client gave up:
+                // Stripe completes a request it received (https://docs.stripe.com/error-low-level#idempotency).
+                await Task.Delay(wait, context.RequestServices.GetRequiredService<TimeProvider>());
+                context.RequestAborted = CancellationToken.None;
+            }
             await next(context);
             var status = context.Response.StatusCode;
             var text = Encoding.UTF8.GetString(buffer.ToArray());
@@ -119,7 +126,14 @@ public static class Idempotency
             inFlight.Finish(id);
             context.Response.Body = original;
             buffer.Position = 0;
-            await buffer.CopyToAsync(original, context.RequestAborted);
+            try
+            {
+                await buffer.CopyToAsync(original, context.RequestAborted);
+            }
+            catch (Exception exception) when (exception is IOException or OperationCanceledException)
+            {
+                // The client left before the answer (a held request): the result is stored all the same.
+            }
         }
     }
 

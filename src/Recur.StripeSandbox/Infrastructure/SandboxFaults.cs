@@ -236,7 +236,10 @@ public enum ApiFaultKind
     /// began, so nothing is stored; Stripe's SDKs retry 5xx.</summary>
     [JsonStringEnumMemberName("server_error")] ServerError,
 
-    /// <summary>The request waits <see cref="ApiFault.DelayMs"/> (2 s by default), then runs normally.</summary>
+    /// <summary>The request waits <see cref="ApiFault.DelayMs"/> (2 s by default), then runs normally. A POST with an
+    /// <c>Idempotency-Key</c> waits after its key was claimed, as a request Stripe is still working on: the same key
+    /// sent meanwhile answers 409 <c>idempotency_key_in_use</c>, and the request is applied even if its client gave
+    /// up (https://docs.stripe.com/error-low-level#idempotency).</summary>
     [JsonStringEnumMemberName("slow")] Slow,
 
     /// <summary>The request is held for <see cref="ApiFault.DelayMs"/> (30 s by default; make it longer than the

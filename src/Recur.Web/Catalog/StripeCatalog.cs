@@ -21,7 +21,7 @@ public sealed record OfferMapping(OfferPrices? Prices, string? Error)
 /// sibling offer's product and an identical price; otherwise creates them with idempotency keys derived from
 /// Recur's ids. A product linked to a <c>prod_…</c> is used as it is. Does not save.
 /// </summary>
-public sealed partial class StripeCatalog(AppDbContext db, StripeClients clients, ILogger<StripeCatalog> logger)
+public sealed partial class StripeCatalog(AppDbContext db, StripeClients clients, StripeWrites writes, ILogger<StripeCatalog> logger)
 {
     public async Task<OfferMapping> EnsureOnStripeAsync(Offer offer, Product product, StripeConnection connection, CancellationToken cancellationToken)
     {
@@ -45,12 +45,14 @@ public sealed partial class StripeCatalog(AppDbContext db, StripeClients clients
                 ?? siblings.Select(o => o.StripeProductId).FirstOrDefault();
             if (productId is null)
             {
-                var created = await stripe.Products.CreateAsync(new ProductCreateOptions
+                var create = new ProductCreateOptions
                 {
                     Name = product.Name,
                     Description = product.Description,
                     Metadata = new Dictionary<string, string> { ["recur_product_id"] = product.Id.ToString() },
-                }, Options(account, $"product-{product.Id:N}-{account}"), cancellationToken);
+                };
+                var created = await writes.SendAsync(Options(account, $"product-{product.Id:N}-{account}"),
+                    (options, token) => stripe.Products.CreateAsync(create, options, token), cancellationToken);
                 productId = created.Id;
                 LogProductCreated(logger, product.Id, productId, account);
             }
@@ -70,6 +72,11 @@ public sealed partial class StripeCatalog(AppDbContext db, StripeClients clients
                 offer.MapJoiningFeePrice(feeId, feeFingerprint);
             }
             return Mapped(offer);
+        }
+        catch (StripeWriteFailedException exception)
+        {
+            LogMappingFailed(logger, offer.Id, account, exception.LastAnswer);
+            return new OfferMapping(null, "Stripe is not answering right now (" + exception.LastAnswer + "). Try again in a minute.");
         }
         catch (StripeException exception)
         {
@@ -100,7 +107,8 @@ public sealed partial class StripeCatalog(AppDbContext db, StripeClients clients
                 IntervalCount = offer.IntervalCount,
             };
         }
-        var price = await stripe.Prices.CreateAsync(options, Options(account, $"price-{offer.Id:N}-{productId}-{fingerprint}"), cancellationToken);
+        var price = await writes.SendAsync(Options(account, $"price-{offer.Id:N}-{productId}-{fingerprint}"),
+            (request, token) => stripe.Prices.CreateAsync(options, request, token), cancellationToken);
         LogPriceCreated(logger, offer.Id, price.Id, account);
         return price.Id;
     }

@@ -26,6 +26,7 @@ public sealed partial class BacsMandateCheckout(
     StripeClients clients,
     StripeCatalog catalog,
     RecurUrls urls,
+    StripeWrites writes,
     TimeProvider time,
     ILogger<BacsMandateCheckout> logger)
 {
@@ -55,7 +56,8 @@ public sealed partial class BacsMandateCheckout(
             replaces = existingId;
         }
 
-        var session = await sessions.CreateAsync(new SessionCreateOptions
+        var key = order.IdempotencyKey(replaces is null ? "checkout-session" : $"checkout-session-after-{replaces}");
+        var create = new SessionCreateOptions
         {
             Mode = "setup",
             Currency = offer.Currency,
@@ -72,11 +74,9 @@ public sealed partial class BacsMandateCheckout(
             {
                 Metadata = new Dictionary<string, string> { ["recur_order_id"] = order.Id.ToString() },
             },
-        }, new RequestOptions
-        {
-            StripeAccount = order.StripeAccountId,
-            IdempotencyKey = order.IdempotencyKey(replaces is null ? "checkout-session" : $"checkout-session-after-{replaces}"),
-        }, cancellationToken);
+        };
+        var session = await writes.SendAsync(new RequestOptions { StripeAccount = order.StripeAccountId, IdempotencyKey = key },
+            (options, token) => sessions.CreateAsync(create, options, token), cancellationToken);
         order.RecordCheckoutSession(session.Id);
         LogSessionCreated(logger, order.Id, session.Id);
         return session.Url;
@@ -146,9 +146,9 @@ public sealed partial class BacsMandateCheckout(
             {
                 create.CancelAt = CheckoutOrders.FixedTermEnd(order.CreatedAt, offer, periods).UtcDateTime;
             }
-            var stripeSubscription = await stripe.Subscriptions.CreateAsync(create,
+            var stripeSubscription = await writes.SendAsync(
                 new RequestOptions { StripeAccount = order.StripeAccountId, IdempotencyKey = order.IdempotencyKey("subscription") },
-                cancellationToken);
+                (options, token) => stripe.Subscriptions.CreateAsync(create, options, token), cancellationToken);
 
             var subscription = await db.Subscriptions.IgnoreQueryFilters().SingleOrDefaultAsync(
                 s => s.StripeAccountId == order.StripeAccountId && s.StripeSubscriptionId == stripeSubscription.Id, cancellationToken);

@@ -47,6 +47,7 @@ public sealed partial class CheckoutOrders(
     StripeCatalog catalog,
     RecurUrls urls,
     BacsMandateCheckout mandateCheckout,
+    StripeWrites writes,
     TimeProvider time,
     ILogger<CheckoutOrders> logger)
 {
@@ -131,6 +132,15 @@ public sealed partial class CheckoutOrders(
                 platform.PublishableKey,
                 order.StripeAccountId,
                 urls.Absolute(ReturnPath(checkout.Offer, order.Id))));
+        }
+        catch (Exception exception) when (exception is StripeWriteFailedException or HttpRequestException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Stripe kept answering 429/5xx/409 in use, or did not answer: every attempt used the order's keys, so
+            // pressing Pay again later resumes this order without creating anything twice.
+            LogStripeUnavailable(logger, checkout.Offer.Id, (exception as StripeWriteFailedException)?.LastAnswer ?? "network error");
+            return CheckoutResult.Problem(502, "The payment provider is not answering.",
+                "Stripe did not respond in time, so nothing has been charged yet. Please press Pay again in a minute: your order is kept and will not be placed twice.");
         }
         catch (StripeException exception)
         {
@@ -258,7 +268,7 @@ public sealed partial class CheckoutOrders(
         }
         else
         {
-            stripeCustomer = await stripe.Customers.CreateAsync(new CustomerCreateOptions
+            stripeCustomer = await writes.SendAsync(Options(order, "customer"), (options, token) => stripe.Customers.CreateAsync(new CustomerCreateOptions
             {
                 Email = order.Email,
                 Name = order.Name,
@@ -266,7 +276,7 @@ public sealed partial class CheckoutOrders(
                     ? new AddressOptions { Line1 = a.Line1, Line2 = a.Line2, City = a.City, PostalCode = a.PostalCode, Country = a.Country }
                     : null,
                 Metadata = new Dictionary<string, string> { ["recur_order_id"] = order.Id.ToString() },
-            }, Options(order, "customer"), cancellationToken);
+            }, options, token), cancellationToken);
         }
 
         var customer = await db.Customers.IgnoreQueryFilters().SingleOrDefaultAsync(
@@ -339,7 +349,8 @@ public sealed partial class CheckoutOrders(
             }
             create.AddExpand("latest_invoice.confirmation_secret");
             create.AddExpand("pending_setup_intent");
-            stripeSubscription = await stripe.Subscriptions.CreateAsync(create, Options(order, "subscription"), cancellationToken);
+            stripeSubscription = await writes.SendAsync(Options(order, "subscription"),
+                (options, token) => stripe.Subscriptions.CreateAsync(create, options, token), cancellationToken);
         }
 
         IntentKind? kind = null;
@@ -402,7 +413,8 @@ public sealed partial class CheckoutOrders(
             {
                 create.ApplicationFeeAmount = feeAmount;
             }
-            intent = await stripe.PaymentIntents.CreateAsync(create, Options(order, "payment"), cancellationToken);
+            intent = await writes.SendAsync(Options(order, "payment"),
+                (options, token) => stripe.PaymentIntents.CreateAsync(create, options, token), cancellationToken);
         }
         order.RecordIntent(IntentKind.Payment, intent.Id);
         return (IntentKind.Payment, intent.ClientSecret);
@@ -440,6 +452,9 @@ public sealed partial class CheckoutOrders(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offer {OfferId}: checkout refused by Stripe ({Type}, {Code})")]
     private static partial void LogStripeRefused(ILogger logger, Guid offerId, string? type, string? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offer {OfferId}: checkout gave up, Stripe unavailable ({Answer})")]
+    private static partial void LogStripeUnavailable(ILogger logger, Guid offerId, string answer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offer {OfferId}: could not be mapped to Stripe at checkout")]
     private static partial void LogMappingFailed(ILogger logger, Guid offerId);

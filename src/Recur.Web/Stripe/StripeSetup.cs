@@ -27,6 +27,8 @@ public static class StripeSetup
         services.AddSingleton<EmbeddedSandbox>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSandbox>());
         services.AddSingleton<StripeClients>();
+        services.AddOptions<StripeWriteOptions>().BindConfiguration(StripeWriteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StripeWrites>();
         services.AddSingleton<WebhookSecrets>();
         // Encrypts the webhook signing secrets Recur stores; the key ring is ASP.NET Core's (see README).
         services.AddDataProtection();

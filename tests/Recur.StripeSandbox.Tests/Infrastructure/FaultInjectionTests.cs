@@ -188,6 +188,42 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_slow_keyed_write_holds_its_key_so_a_retry_meanwhile_is_told_it_is_in_use_and_a_later_one_gets_its_result()
+    {
+        var platform = _sandbox.NewPlatform();
+        var impatient = _sandbox.Client(platform, maxNetworkRetries: 0, timeout: TimeSpan.FromSeconds(2));
+        var client = _sandbox.Client(platform, maxNetworkRetries: 0);
+        var key = Guid.NewGuid().ToString();
+        // The sandbox warmed up and both clients connected first (a loaded machine is slow at a first request), so
+        // the impatient client's time is spent waiting for the held request.
+        await client.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Warm-up" }, cancellationToken: Ct);
+        await impatient.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Warm-up" }, cancellationToken: Ct);
+        Fault(ApiFaultKind.Slow, FaultRate.Once, delayMs: 6_000);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CreateCustomerAsync(impatient, key));
+        var busy = await Assert.ThrowsAsync<StripeException>(() => CreateCustomerAsync(client, key));
+        Customer? created = null;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (created is null)
+        {
+            try
+            {
+                created = await CreateCustomerAsync(client, key);
+            }
+            catch (StripeException stillBusy) when (stillBusy.StripeError?.Code == "idempotency_key_in_use" && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, Ct);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, busy.HttpStatusCode);
+        Assert.Equal("idempotency_key_in_use", busy.StripeError.Code);
+        Assert.Equal("true", created.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal([created.Id], await CustomerIdsAsync(client));
+        Assert.Equal(1, _sandbox.Faults.Counts.Slow);
+    }
+
+    [Fact]
     public async Task A_rule_hits_only_the_method_and_path_it_names_and_every_nth_of_them()
     {
         var client = _sandbox.Client(_sandbox.NewPlatform(), maxNetworkRetries: 0);
