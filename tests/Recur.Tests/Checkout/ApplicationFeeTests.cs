@@ -35,6 +35,25 @@ public sealed class ApplicationFeeTests(FeeTakingRecurFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task The_fee_is_also_set_on_a_direct_debit_trial_subscribed_through_stripe_checkout()
+    {
+        var offer = CheckoutFlows.BacsOffer("WhenMandateCreated");
+        offer["Form.TrialDays"] = "14";
+        var tenant = await factory.SellingTenantAsync(offer);
+        using var customer = factory.NewBrowser();
+        var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
+        var checkout = await customer.PlaceOrderAsync(tenant.CheckoutPath, open, CheckoutFlows.Details(open.OrderId, paymentType: "bacs_debit"));
+
+        var complete = await customer.GetAsync(await CheckoutFlows.CompleteCheckoutPageAsync(checkout.RedirectUrl!));
+
+        Assert.Equal("TrialStarted", complete.State());
+        var subscription = Assert.Single((await (await factory.PlatformStripeAsync()).V1.Subscriptions.ListAsync(
+            new SubscriptionListOptions { Status = "all" }, new RequestOptions { StripeAccount = tenant.AccountId }, Cancel)).Data);
+        Assert.Equal(12.5m, subscription.ApplicationFeePercent);
+        Assert.Equal("trialing", subscription.Status);
+    }
+
+    [Fact]
     public async Task A_one_off_payment_carries_the_application_fee_as_an_amount()
     {
         var values = CatalogFlows.MonthlyCardOffer("Gift box");

@@ -34,7 +34,7 @@ public sealed partial class BacsMandateCheckoutTests(RecurFactory factory) : ICl
 
         var first = await customer.PlaceOrderAsync(tenant.CheckoutPath, open, details);
         var again = await customer.PlaceOrderAsync(tenant.CheckoutPath, open, details);
-        var next = await CompleteHostedPageAsync(first.RedirectUrl!);
+        var next = await CheckoutFlows.CompleteCheckoutPageAsync(first.RedirectUrl!);
         var pages = await Task.WhenAll(customer.GetAsync(first.ReturnUrl), customer.GetAsync(first.ReturnUrl));
         var detail = await tenant.Admin.WaitForAsync(await SubscriptionUrlAsync(tenant, details.Email!),
             p => p.TestId("status") == "Trialing");
@@ -71,7 +71,7 @@ public sealed partial class BacsMandateCheckoutTests(RecurFactory factory) : ICl
         var details = CheckoutFlows.Details(open.OrderId, paymentType: "bacs_debit");
         var checkout = await customer.PlaceOrderAsync(tenant.CheckoutPath, open, details);
 
-        await CompleteHostedPageAsync(checkout.RedirectUrl!);
+        await CheckoutFlows.CompleteCheckoutPageAsync(checkout.RedirectUrl!);
         var detail = await tenant.Admin.WaitForAsync(await SubscriptionUrlAsync(tenant, details.Email!),
             p => p.TestId("status") == "Trialing");
         var complete = await customer.GetAsync(checkout.ReturnUrl);
@@ -105,20 +105,6 @@ public sealed partial class BacsMandateCheckoutTests(RecurFactory factory) : ICl
         Assert.Equal("Your Direct Debit is not set up yet", notYet.TestId("headline"));
         Assert.Equal(checkout.RedirectUrl, reopened.RedirectUrl);
         Assert.Equal(0, await RecurSubscriptionCountAsync(open.OrderId));
-    }
-
-    /// <summary>The customer on Stripe's hosted page: bank details and the Direct Debit terms; where Stripe sends them.</summary>
-    private static async Task<string> CompleteHostedPageAsync(string url)
-    {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var response = await http.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["type"] = "bacs_debit", ["email"] = "ada@example.com", ["name"] = "Ada Reader", ["sort_code"] = "108800",
-            ["account_number"] = "00012345", ["line1"] = "1 High Street", ["city"] = "London", ["postal_code"] = "SW1A 1AA",
-            ["country"] = "GB", ["mandate"] = "accepted",
-        }), Cancel);
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync(Cancel));
-        return response.Headers.Location!.ToString();
     }
 
     private async Task<string> SubscriptionUrlAsync(SellingTenant tenant, string email)

@@ -182,6 +182,22 @@ public static class CheckoutFlows
         await stripe.V1.PaymentIntents.ConfirmAsync(SecretId(checkout.ClientSecret!), confirm, options, Cancel);
     }
 
+    /// <summary>The customer on Stripe's hosted Checkout page (a session's <c>url</c>): bank details and the Direct
+    /// Debit terms. Returns where Stripe sends them (the session's <c>success_url</c>).</summary>
+    public static async Task<string> CompleteCheckoutPageAsync(string url)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var response = await http.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["type"] = "bacs_debit", ["email"] = "ada@example.com", ["name"] = "Ada Reader", ["sort_code"] = "108800",
+            ["account_number"] = "00012345", ["line1"] = "1 High Street", ["city"] = "London", ["postal_code"] = "SW1A 1AA",
+            ["country"] = "GB", ["mandate"] = "accepted",
+        }), cancel);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync(cancel));
+        return response.Headers.Location!.ToString();
+    }
+
     public static string SecretId(string clientSecret) => CheckoutOrders.IntentIdFromSecret(clientSecret);
 
     /// <summary>The whole happy card checkout; returns the confirmation page.</summary>

@@ -12,9 +12,13 @@ public sealed class EmbeddedOperatorTests(RecurFactory factory) : IClassFixture<
         var (first, _) = await factory.SignUpTenantAsync("First Platform Ltd");
         var (later, _) = await factory.SignUpTenantAsync("Later Merchant Ltd");
 
+        var firstAdmin = await first.GetAsync("/admin");
+        var laterAdmin = await later.GetAsync("/admin");
         var view = await first.GetAsync("/admin/operator");
         using var refused = await later.GetRawAsync("/admin/operator");
 
+        Assert.Contains("<a href=\"/admin/operator\" data-testid=\"nav-operator\">Operator</a>", firstAdmin.Html);
+        Assert.DoesNotContain("/admin/operator", laterAdmin.Html);
         Assert.Equal("/admin/operator", view.Url.AbsolutePath);
         Assert.Contains("Operator: Stripe webhooks", view.Text);
         Assert.Equal("Registered by Recur", view.TestId("endpoint-state-test"));
