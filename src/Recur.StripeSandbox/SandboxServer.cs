@@ -92,6 +92,7 @@ public static class SandboxServer
         app.MapOnboardingPages();
         app.MapDashboardPages();
         app.MapCustomers();
+        app.MapCustomerBalanceTransactions();
         app.MapProducts();
         app.MapPrices();
         app.MapPaymentMethods();

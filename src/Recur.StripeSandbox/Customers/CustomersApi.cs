@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Recur.StripeSandbox.Events;
 using Recur.StripeSandbox.Infrastructure;
 using Recur.StripeSandbox.PaymentMethods;
 using Recur.StripeSandbox.Scheduling;
@@ -121,6 +122,7 @@ public static class CustomersApi
             var defaultPaymentMethod = data["invoice_settings"]!["default_payment_method"]?.ToString();
             data["invoice_settings"]!["default_payment_method"] = null;
             request.Store.Save(stored);
+            CustomerBalance.RecordSetBalance(request.Store, stored, 0, "initial", now);
             if (paymentMethodId is not null)
             {
                 var resolved = PaymentMethodAttachments.Resolve(request.Store, request.Caller, paymentMethodId, request.Now,
@@ -213,6 +215,8 @@ public static class CustomersApi
 
             customer.Data = data;
             request.Store.Save(customer);
+            CustomerBalance.RecordSetBalance(request.Store, customer, JsonNumber.Read(before["balance"]), "adjustment",
+                request.Now);
         }
 
         var previous = ObjectEvents.PreviousAttributes(before, customer.Data);

@@ -94,6 +94,9 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
         var data = InvoiceObjects.Invoice(id, customer, draft.Currency, draft.BillingReason, draft.CollectionMethod, lines,
             draft.PeriodStart, draft.PeriodEnd, draft.Now, draft.Subscription, draft.PaymentMethodTypes, accountCountry,
             customer.Livemode);
+        // Until it is finalized, an invoice's starting_balance is the customer's current balance
+        // (https://docs.stripe.com/api/invoices/object#invoice_object-starting_balance).
+        data["starting_balance"] = CustomerBalance.Of(customer, draft.Currency);
         var invoice = customer.NewInSameScope(Kind, id, draft.Now, data);
         invoice.Meta["auto_retry"] = draft.AutoRetry;
         invoice.Meta["outcomes"] = 0;
@@ -124,7 +127,8 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
     {
         var data = invoice.Data;
         var now = InvoiceObjects.Amount(data["created"]);
-        var amount = InvoiceObjects.Amount(data["amount_due"]);
+        var balance = CustomerBalance.Plan(store, data);
+        var amount = InvoiceObjects.Amount(data["amount_remaining"]);
         var currency = data["currency"]!.ToString();
         var customerId = data["customer"]!.ToString();
         StoredObject? paymentIntent = null;
@@ -164,6 +168,11 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
         store.Save(invoice);
         batch.Add("invoice.created", invoice);
         Finalize(invoice, paymentIntent, now, batch);
+        if (balance is not null)
+        {
+            CustomerBalance.Commit(store, balance, invoice, now, batch);
+        }
+
         return null;
     }
 
@@ -188,7 +197,9 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
                     "invoice_not_editable");
             }
 
-            var amount = InvoiceObjects.Amount(invoice.Data["amount_due"]);
+            var planned = invoice.Data.DeepClone().AsObject();
+            var balance = CustomerBalance.Plan(store, planned);
+            var amount = InvoiceObjects.Amount(planned["amount_remaining"]);
             StoredObject? paymentIntent = null;
             if (amount > 0)
             {
@@ -205,7 +216,13 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
                 paymentIntent = result.Intent;
             }
 
+            invoice.Data = planned;
             Finalize(invoice, paymentIntent, Now(invoice), batch);
+            if (balance is not null)
+            {
+                CustomerBalance.Commit(store, balance, invoice, Now(invoice), batch);
+            }
+
             if (invoice.Data["status"]?.ToString() == "open")
             {
                 // Finalized by a call: collected by the next call to pay, not on a schedule.
@@ -370,6 +387,7 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
         store.Save(invoice);
         schedule.Cancel(RetryWork, invoice.Id);
         batch.Add("invoice.voided", invoice);
+        CustomerBalance.Unapply(store, invoice, now, batch);
         return invoice.Meta["payment_intent"]?.ToString();
     }
 
@@ -519,7 +537,7 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
         data["number"] = NextNumber(data["customer"]!.ToString());
         data["status"] = "open";
         data["effective_at"] = now;
-        data["ending_balance"] = 0;
+        data["ending_balance"] ??= 0;
         data["webhooks_delivered_at"] = now;
         data["status_transitions"]!["finalized_at"] = now;
         data["hosted_invoice_url"] = HostedPage(invoice, now);
@@ -553,7 +571,7 @@ public sealed class InvoiceFlow(SandboxStore store, SandboxEvents events, Sandbo
         invoice.Meta = meta;
         store.Save(invoice);
         batch.Add("invoice.finalized", invoice);
-        if (InvoiceObjects.Amount(data["amount_due"]) == 0)
+        if (InvoiceObjects.Amount(data["amount_remaining"]) == 0)
         {
             data = invoice.Data.DeepClone().AsObject();
             data["status"] = "paid";
