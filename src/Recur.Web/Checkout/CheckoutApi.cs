@@ -9,6 +9,7 @@ public static class CheckoutApi
     public static WebApplicationBuilder AddCheckout(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<CheckoutOrders>();
+        builder.Services.AddScoped<CheckoutCustomers>();
         builder.Services.AddScoped<CheckoutCompletion>();
         builder.Services.AddScoped<BacsMandateCheckout>();
         return builder;

@@ -36,8 +36,9 @@ public sealed record CheckoutResult(CheckoutResponse? Response, int Status, stri
 }
 
 /// <summary>
-/// Places checkout orders: matches the customer by email or creates it on the connected account (in real time, in
-/// Test exactly as in Production: no test clock), then creates the subscription there with <c>payment_behavior=default_incomplete</c> (or a
+/// Places checkout orders: matches the customer by email or creates it on the connected account
+/// (<see cref="CheckoutCustomers"/>: one per account and email; in real time, in Test exactly as in Production: no
+/// test clock), then creates the subscription there with <c>payment_behavior=default_incomplete</c> (or a
 /// PaymentIntent for a one-off offer), every create keyed by the order id so that a repeat creates nothing new.
 /// Card and bank details never pass through here: the browser sends them to Stripe.
 /// </summary>
@@ -47,6 +48,7 @@ public sealed partial class CheckoutOrders(
     StripeCatalog catalog,
     RecurUrls urls,
     BacsMandateCheckout mandateCheckout,
+    CheckoutCustomers customers,
     StripeWrites writes,
     TimeProvider time,
     ILogger<CheckoutOrders> logger)
@@ -109,7 +111,7 @@ public sealed partial class CheckoutOrders(
             }
 
             var platform = await clients.GetAsync(order.Environment, cancellationToken);
-            var customer = await EnsureCustomerAsync(platform, order, checkout.Connection!, cancellationToken);
+            var customer = await customers.EnsureAsync(platform, order, checkout.Connection!, cancellationToken);
             if (BacsMandateCheckout.Applies(checkout.Offer, prices, order))
             {
                 var returnUrl = urls.Absolute(ReturnPath(checkout.Offer, order.Id));
@@ -229,78 +231,6 @@ public sealed partial class CheckoutOrders(
         db.Orders.Add(order);
         await db.SaveChangesAsync(cancellationToken);
         return order;
-    }
-
-    private async Task<Customer> EnsureCustomerAsync(StripePlatform platform, Order order, StripeConnection connection, CancellationToken cancellationToken)
-    {
-        if (order.CustomerId is { } customerId)
-        {
-            return await db.Customers.IgnoreQueryFilters().SingleAsync(c => c.Id == customerId, cancellationToken);
-        }
-        var known = await db.Customers.IgnoreQueryFilters()
-            .Where(c => c.TenantId == order.TenantId && c.Environment == order.Environment && c.StripeAccountId == order.StripeAccountId
-                && c.Email == order.Email && c.DeletedAt == null && !c.IsSimulation)
-            .OrderBy(c => c.CreatedAt)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (known is not null)
-        {
-            order.RecordCustomer(known);
-            return known;
-        }
-
-        var stripe = platform.Client.V1;
-        // Recur's customer list is complete for the account once its existing customers have been imported
-        // (CustomerImporter, run when the account is connected); from then on customer.* webhooks keep it complete,
-        // so an email Recur does not know is a new customer and Stripe need not be asked. Until the import has
-        // finished (or while it runs again after the account was reconnected), a customer made before may be
-        // missing: ask Stripe, as before, so the answer never depends on whether the import has run yet.
-        var import = await db.CustomerImports.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(
-            i => i.TenantId == order.TenantId && i.Environment == order.Environment && i.StripeAccountId == order.StripeAccountId, cancellationToken);
-        var imported = import is not null && import.CoversConnection(connection.ConnectedAt);
-        var found = imported
-            ? null
-            : (await stripe.Customers.ListAsync(new CustomerListOptions { Email = order.Email, Limit = 1 },
-                new RequestOptions { StripeAccount = order.StripeAccountId }, cancellationToken)).Data.FirstOrDefault();
-        global::Stripe.Customer stripeCustomer;
-        if (found is not null)
-        {
-            stripeCustomer = found;
-        }
-        else
-        {
-            stripeCustomer = await writes.SendAsync(Options(order, "customer"), (options, token) => stripe.Customers.CreateAsync(new CustomerCreateOptions
-            {
-                Email = order.Email,
-                Name = order.Name,
-                Address = order.Address is { } a
-                    ? new AddressOptions { Line1 = a.Line1, Line2 = a.Line2, City = a.City, PostalCode = a.PostalCode, Country = a.Country }
-                    : null,
-                Metadata = new Dictionary<string, string> { ["recur_order_id"] = order.Id.ToString() },
-            }, options, token), cancellationToken);
-        }
-
-        var customer = await db.Customers.IgnoreQueryFilters().SingleOrDefaultAsync(
-            c => c.TenantId == order.TenantId && c.StripeAccountId == order.StripeAccountId && c.StripeCustomerId == stripeCustomer.Id, cancellationToken);
-        if (customer is null)
-        {
-            customer = new Customer(order.TenantId, order.Environment, order.StripeAccountId, stripeCustomer.Id, order.Email, order.Name,
-                order.Address, stripeCustomer.TestClockId, time.GetUtcNow());
-            db.Customers.Add(customer);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // The customer.created webhook added the same customer a moment ago: use that row.
-                db.Entry(customer).State = EntityState.Detached;
-                customer = await db.Customers.IgnoreQueryFilters().SingleAsync(
-                    c => c.TenantId == order.TenantId && c.StripeAccountId == order.StripeAccountId && c.StripeCustomerId == stripeCustomer.Id, cancellationToken);
-            }
-        }
-        order.RecordCustomer(customer);
-        await db.SaveChangesAsync(cancellationToken);
-        return customer;
     }
 
     private async Task<(IntentKind? Kind, string? ClientSecret)> EnsureSubscriptionAsync(StripePlatform platform, Offer offer, OfferPrices prices,

@@ -34,6 +34,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<CustomerImport> CustomerImports => Set<CustomerImport>();
     public DbSet<SubscriptionSimulation> SubscriptionSimulations => Set<SubscriptionSimulation>();
     public DbSet<Order> Orders => Set<Order>();
+    public DbSet<CheckoutCustomerLink> CheckoutCustomerLinks => Set<CheckoutCustomerLink>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<Mandate> Mandates => Set<Mandate>();
@@ -190,6 +191,21 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             order.HasOne<Tenant>().WithMany().HasForeignKey(o => o.TenantId);
             order.HasOne<Offer>().WithMany().HasForeignKey(o => o.OfferId);
             order.HasQueryFilter(o => o.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<CheckoutCustomerLink>(link =>
+        {
+            link.Property(l => l.Id).ValueGeneratedNever();
+            // One link, so one Stripe customer made by checkout, per account and email (see CheckoutCustomers).
+            link.HasIndex(l => new { l.TenantId, l.Environment, l.StripeAccountId, l.Email }).IsUnique();
+            link.Property(l => l.Environment).HasConversion<string>().HasMaxLength(20);
+            link.Property(l => l.StripeAccountId).HasMaxLength(255);
+            link.Property(l => l.Email).HasMaxLength(256);
+            link.Property(l => l.Name).HasMaxLength(200);
+            link.Property(l => l.StripeCustomerId).HasMaxLength(255);
+            link.OwnsOne(l => l.Address, Address);
+            link.HasOne<Tenant>().WithMany().HasForeignKey(l => l.TenantId);
+            link.HasQueryFilter(l => l.TenantId == CurrentTenantId);
         });
 
         builder.Entity<Subscription>(subscription =>
