@@ -5,6 +5,7 @@ using Recur.Web.Edge;
 using Recur.Web.Health;
 using Recur.Web.Integrations;
 using Recur.Web.Pages;
+using Recur.Web.Reconciliation;
 using Recur.Web.Stripe;
 using Recur.Web.Simulation;
 using Recur.Web.Subscriptions;
@@ -41,6 +42,7 @@ builder.AddCheckout();
 builder.AddSubscriptions();
 builder.AddSimulation();
 builder.AddWebhooks();
+builder.AddReconciliation();
 
 var app = builder.Build();
 

@@ -80,10 +80,16 @@ public static class InvoicesApi
             return StripeErrors.InvalidRequest($"Invalid status: must be one of {string.Join(", ", Statuses)}", "status");
         }
 
+        var created = CreatedFilter.Parse(p);
+        if (created.Error is not null)
+        {
+            return created.Error;
+        }
+
         var customer = p.String("customer");
         var subscription = p.String("subscription");
         var collection = p.String("collection_method");
-        var invoices = request.Store.All(InvoiceFlow.Kind, i => request.Caller.CanSee(i)
+        var invoices = request.Store.All(InvoiceFlow.Kind, i => request.Caller.CanSee(i) && created.Matches(i.Created)
             && (customer is null || i.Data["customer"]?.ToString() == customer)
             && (subscription is null || i.Meta["subscription"]?.ToString() == subscription)
             && (status is null || i.Data["status"]?.ToString() == status)

@@ -148,13 +148,19 @@ public static class SubscriptionsApi
             return StripeErrors.InvalidRequest($"Invalid status: must be one of {string.Join(", ", Statuses)}", "status");
         }
 
+        var created = CreatedFilter.Parse(p);
+        if (created.Error is not null)
+        {
+            return created.Error;
+        }
+
         var customer = p.String("customer");
         var price = p.String("price") ?? p.String("plan");
         var testClock = p.String("test_clock");
         var collection = p.String("collection_method");
         var subscriptions = request.Store.All(SubscriptionFlow.Kind, s =>
         {
-            if (!request.Caller.CanSee(s))
+            if (!request.Caller.CanSee(s) || !created.Matches(s.Created))
             {
                 return false;
             }

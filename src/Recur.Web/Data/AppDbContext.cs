@@ -9,6 +9,7 @@ using Recur.Web.Checkout;
 using Recur.Web.Simulation;
 using Recur.Web.Subscriptions;
 using Recur.Web.Integrations;
+using Recur.Web.Reconciliation;
 using Recur.Web.Stripe;
 using Recur.Web.Tenants;
 using Recur.Web.Webhooks;
@@ -38,6 +39,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<Mandate> Mandates => Set<Mandate>();
+    public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
 
     /// <summary>Read by the query filters on every query, so each context sees only its own tenant.</summary>
     private Guid? CurrentTenantId => currentTenant.TenantId;
@@ -268,6 +270,23 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             mandate.HasQueryFilter(m => m.TenantId == CurrentTenantId);
         });
 
+        builder.Entity<ReconciliationRun>(run =>
+        {
+            run.Property(r => r.Id).ValueGeneratedNever();
+            run.HasIndex(r => new { r.TenantId, r.StartedAt });
+            run.Property(r => r.StartedBy).HasMaxLength(256);
+            run.Ignore(r => r.IsComplete);
+            run.Property(r => r.Findings).HasConversion(
+                value => JsonSerializer.Serialize(value, FindingsJson),
+                json => JsonSerializer.Deserialize<List<ReconciliationFinding>>(json, FindingsJson) ?? new List<ReconciliationFinding>(),
+                new ValueComparer<List<ReconciliationFinding>>(
+                    (a, b) => a != null && b != null && a.SequenceEqual(b),
+                    value => value.Aggregate(0, (hash, finding) => HashCode.Combine(hash, finding)),
+                    value => value.ToList()));
+            run.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId);
+            run.HasQueryFilter(r => r.TenantId == CurrentTenantId);
+        });
+
         // The webhook inbox belongs to the platform, not to a tenant: no query filter.
         builder.Entity<StripeEvent>(stripeEvent =>
         {
@@ -307,6 +326,12 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             endpoint.Property(e => e.ReplacedBecause).HasMaxLength(200);
         });
     }
+
+    /// <summary>Findings kept as JSON, enums by name.</summary>
+    private static readonly JsonSerializerOptions FindingsJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     private static void Address<TOwner>(OwnedNavigationBuilder<TOwner, PostalAddress> address) where TOwner : class
     {

@@ -67,6 +67,8 @@ public class RecurFactory : WebApplicationFactory<Program>, IAsyncLifetime, IRec
             ["RateLimits:SignUp:PermitLimit"] = "100000",
             ["RateLimits:CheckoutOrders:PermitLimit"] = "100000",
             ["RateLimits:Webhooks:PermitLimit"] = "100000",
+            // Tests see what webhooks and their own actions did; a class that tests the background run turns it on.
+            ["Reconciliation:Enabled"] = "false",
         };
         foreach (var (key, value) in ExtraSettings)
         {

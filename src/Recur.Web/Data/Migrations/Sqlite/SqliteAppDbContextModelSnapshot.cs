@@ -572,6 +572,54 @@ namespace Recur.Web.Data.Migrations.Sqlite
                     b.ToTable("StripeConnections");
                 });
 
+            modelBuilder.Entity("Recur.Web.Reconciliation.ReconciliationRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Findings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MissingOnStripe")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Read")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnknownToRecur")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "StartedAt");
+
+                    b.ToTable("ReconciliationRuns");
+                });
+
             modelBuilder.Entity("Recur.Web.Simulation.SubscriptionSimulation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1434,6 +1482,15 @@ namespace Recur.Web.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Recur.Web.Integrations.StripeConnection", b =>
+                {
+                    b.HasOne("Recur.Web.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Recur.Web.Reconciliation.ReconciliationRun", b =>
                 {
                     b.HasOne("Recur.Web.Tenants.Tenant", null)
                         .WithMany()
