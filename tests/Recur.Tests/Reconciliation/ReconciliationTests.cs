@@ -110,17 +110,24 @@ public sealed class BackgroundReconciliationTests(BackgroundReconciliationRecurF
         var (tenant, detail) = await factory.TenantWithActiveSubscriptionAsync("Self Healing Ltd");
         var subscriptionId = detail.StripeSubscriptionId();
 
-        await factory.CancelOnStripeWithWebhooksLostAsync(false, (tenant.AccountId, subscriptionId));
+        await factory.CancelOnStripeWithWebhooksLostAsync((tenant.AccountId, subscriptionId));
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
         ReconciliationFinding? repair;
         while ((repair = await BackgroundRepairAsync(subscriptionId)) is null)
         {
-            Assert.True(DateTime.UtcNow < deadline, "No background run repaired the subscription within a minute.");
+            Assert.True(DateTime.UtcNow < deadline, "No background run repaired the subscription within a minute: " + await FindingsAsync());
             await Task.Delay(200, Cancel);
         }
         Assert.Equal("canceled", (await tenant.Admin.GetAsync(detail.Url.PathAndQuery)).TestId("stripe-status"));
         Assert.Contains("Background", (await tenant.Admin.GetAsync("/admin/reconciliation")).TestId("runs"));
+    }
+
+    private async Task<string> FindingsAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var runs = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ReconciliationRuns.IgnoreQueryFilters().ToListAsync(Cancel);
+        return $"{runs.Count} runs; " + string.Join(" | ", runs.SelectMany(r => r.Findings).Select(f => $"{f.Kind} {f.StripeId} {f.Detail}"));
     }
 
     private async Task<ReconciliationFinding?> BackgroundRepairAsync(string stripeSubscriptionId)
