@@ -51,6 +51,12 @@ public sealed class Offer
     public BacsActivation? BacsActivation { get; private set; }
     public StripeEnvironment Environment { get; private set; }
     public bool IsPublished { get; private set; }
+
+    /// <summary>Whether checkout lets a customer email that already holds a live (active, trialing or past due)
+    /// subscription to this offer start another one. Off by default: checkout refuses it with a message, so pressing
+    /// Back and paying again, or buying twice by mistake, does not bill the customer twice.</summary>
+    public bool AllowsRepeatSubscriptions { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? PublishedAt { get; private set; }
 
@@ -107,6 +113,9 @@ public sealed class Offer
         BacsActivation = terms.PaymentTypes.HasFlag(PaymentTypes.Bacs) ? terms.BacsActivation : null;
         Environment = terms.Environment;
     }
+
+    /// <summary>See <see cref="AllowsRepeatSubscriptions"/>; changes nothing on Stripe.</summary>
+    public void AllowRepeatSubscriptions(bool allowed) => AllowsRepeatSubscriptions = allowed;
 
     /// <summary>Why the offer cannot be published with this connection, or null when it can.</summary>
     public string? WhyNotPublishable(StripeConnection? connection)

@@ -21,6 +21,9 @@ public sealed class OfferForm
     public string? BacsActivation { get; set; } = nameof(Catalog.BacsActivation.WhenMandateCreated);
     public string? Environment { get; set; } = "test";
 
+    /// <summary>Unticked (the default): checkout refuses a second live subscription to the offer for one email.</summary>
+    public bool AllowRepeatSubscriptions { get; set; }
+
     public static OfferForm From(Offer offer) => new()
     {
         Name = offer.Name,
@@ -36,6 +39,7 @@ public sealed class OfferForm
         PayByBacs = offer.AcceptsBacs,
         BacsActivation = (offer.BacsActivation ?? Catalog.BacsActivation.WhenMandateCreated).ToString(),
         Environment = offer.Environment.ToSlug(),
+        AllowRepeatSubscriptions = offer.AllowsRepeatSubscriptions,
     };
 
     /// <summary>The terms, or the problems that stop them (parsing first, then <see cref="OfferRules"/>).</summary>

@@ -10,6 +10,7 @@ public static class CheckoutApi
     {
         builder.Services.AddScoped<CheckoutOrders>();
         builder.Services.AddScoped<CheckoutCustomers>();
+        builder.Services.AddScoped<RepeatSubscriptions>();
         builder.Services.AddScoped<CheckoutCompletion>();
         builder.Services.AddScoped<BacsMandateCheckout>();
         return builder;

@@ -49,6 +49,7 @@ public sealed partial class CheckoutOrders(
     RecurUrls urls,
     BacsMandateCheckout mandateCheckout,
     CheckoutCustomers customers,
+    RepeatSubscriptions repeats,
     StripeWrites writes,
     TimeProvider time,
     ILogger<CheckoutOrders> logger)
@@ -95,6 +96,13 @@ public sealed partial class CheckoutOrders(
         if (!checkout.CanTakePayments)
         {
             return CheckoutResult.Problem(503, "Payments are not available.", $"{checkout.Tenant.Name} cannot take payments for this offer right now. Please try again later.");
+        }
+        if (!checkout.Offer.AllowsRepeatSubscriptions && await repeats.ExistAsync(checkout.Offer, details.Email, request.OrderId, cancellationToken))
+        {
+            LogRepeatRefused(logger, checkout.Offer.Id);
+            return CheckoutResult.Problem(409, "You already subscribe to this.",
+                $"{details.Email} already has an active subscription to {checkout.Offer.Name} from {checkout.Tenant.Name}, so nothing has been charged. "
+                + $"To change or cancel it, contact {checkout.Tenant.Name}; to buy it for someone else, use their email address.");
         }
 
         var orderLock = LockFor(request.OrderId ?? Guid.NewGuid());
@@ -382,6 +390,9 @@ public sealed partial class CheckoutOrders(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offer {OfferId}: checkout refused by Stripe ({Type}, {Code})")]
     private static partial void LogStripeRefused(ILogger logger, Guid offerId, string? type, string? code);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offer {OfferId}: a second live subscription for one email refused")]
+    private static partial void LogRepeatRefused(ILogger logger, Guid offerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offer {OfferId}: checkout gave up, Stripe unavailable ({Answer})")]
     private static partial void LogStripeUnavailable(ILogger logger, Guid offerId, string answer);

@@ -151,6 +151,9 @@ namespace Recur.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AllowsRepeatSubscriptions")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("AmountMinor")
                         .HasColumnType("INTEGER");
 

@@ -75,6 +75,7 @@ public sealed class OfferModel(AppDbContext db, CurrentTenant tenant, OfferPubli
             }
             Offer.Change(terms);
         }
+        Offer.AllowRepeatSubscriptions(Form.AllowRepeatSubscriptions);
         await db.SaveChangesAsync(cancellationToken);
         var remap = await publishing.RemapAsync(Offer, cancellationToken);
         if (remap is not null)
