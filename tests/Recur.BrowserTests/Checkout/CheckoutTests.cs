@@ -114,6 +114,37 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
     }
 
     [Fact]
+    public async Task A_customer_who_already_subscribes_is_told_so_on_the_checkout_page_and_no_payment_form_opens()
+    {
+        var tenant = await SellingTenant.CreateAsync(recur, SellingTenant.MonthlyCardOffer());
+        var email = $"reader-{Guid.NewGuid():N}@example.com";
+        await using (var first = await CheckoutCustomer.OpenAsync(browser, recur, tenant.CheckoutPath))
+        {
+            await first.ScreenshotOnFailureAsync(async () =>
+            {
+                await first.ContinueToPaymentAsync(email);
+                await first.FillCardAsync("4242424242424242");
+                await first.PayAsync();
+                await first.ExpectConfirmationAsync("Active", "Thank you, your subscription is active");
+            });
+        }
+
+        // Back on the checkout page later (or pressing Back after paying), with the same email.
+        await using var again = await CheckoutCustomer.OpenAsync(browser, recur, tenant.CheckoutPath);
+        await again.ScreenshotOnFailureAsync(async () =>
+        {
+            await again.SubmitDetailsAsync(email);
+
+            await Expect(again.Message).ToBeVisibleAsync();
+            await Expect(again.Message).ToContainTextAsync($"{email} already has an active subscription to Monthly from Acme Books, so nothing has been charged.");
+            await Expect(again.Message).ToContainTextAsync("To change or cancel it, contact Acme Books");
+            await Expect(again.Pay).ToBeHiddenAsync();
+            await Expect(again.Page.GetByLabel("Email")).ToBeEnabledAsync();
+            await again.ScreenshotAsync("checkout-already-subscribed.png");
+        });
+    }
+
+    [Fact]
     public async Task A_customer_changes_their_details_after_continuing_and_pays_on_a_fresh_order()
     {
         var tenant = await SellingTenant.CreateAsync(recur, SellingTenant.MonthlyCardOffer());
