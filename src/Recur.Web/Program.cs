@@ -1,6 +1,7 @@
 using Recur.Web.Catalog;
 using Recur.Web.Checkout;
 using Recur.Web.Data;
+using Recur.Web.Emails;
 using Recur.Web.Edge;
 using Recur.Web.Health;
 using Recur.Web.Integrations;
@@ -43,6 +44,7 @@ builder.AddSubscriptions();
 builder.AddSimulation();
 builder.AddWebhooks();
 builder.AddReconciliation();
+builder.AddEmails();
 
 var app = builder.Build();
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Recur.Web.Catalog;
 using Recur.Web.Checkout;
+using Recur.Web.Emails;
 using Recur.Web.Simulation;
 using Recur.Web.Subscriptions;
 using Recur.Web.Integrations;
@@ -40,6 +41,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<Mandate> Mandates => Set<Mandate>();
     public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
+    public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
 
     /// <summary>Read by the query filters on every query, so each context sees only its own tenant.</summary>
     private Guid? CurrentTenantId => currentTenant.TenantId;
@@ -285,6 +287,24 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
                     value => value.ToList()));
             run.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId);
             run.HasQueryFilter(r => r.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<OutboxEmail>(email =>
+        {
+            email.Property(e => e.Id).ValueGeneratedNever();
+            // One email of a kind per Stripe event: duplicates and replays write nothing more.
+            email.HasIndex(e => new { e.StripeEventId, e.Kind }).IsUnique();
+            email.HasIndex(e => new { e.TenantId, e.CreatedAt });
+            email.HasIndex(e => new { e.Status, e.NextAttemptAt });
+            email.Property(e => e.Kind).HasConversion<string>().HasMaxLength(30);
+            email.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
+            email.Property(e => e.StripeEventId).HasMaxLength(255);
+            email.Property(e => e.To).HasMaxLength(256);
+            email.Property(e => e.FromName).HasMaxLength(200);
+            email.Property(e => e.Subject).HasMaxLength(300);
+            email.Property(e => e.LastError).HasMaxLength(500);
+            email.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId);
+            email.HasQueryFilter(e => e.TenantId == CurrentTenantId);
         });
 
         // The webhook inbox belongs to the platform, not to a tenant: no query filter.

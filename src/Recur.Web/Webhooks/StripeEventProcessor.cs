@@ -165,6 +165,7 @@ public sealed partial class StripeEventProcessor(
             await scope.ServiceProvider.GetRequiredService<SubscriptionEvents>().ApplyAsync(row, cancellationToken);
             await scope.ServiceProvider.GetRequiredService<CustomerEvents>().ApplyAsync(row, cancellationToken);
             await scope.ServiceProvider.GetRequiredService<Checkout.BacsMandateCheckout>().ApplyAsync(row, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<Emails.EmailEvents>().ApplyAsync(row, cancellationToken);
             row.MarkProcessed(time.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
             LogProcessed(logger, row.Id, row.Type);
