@@ -29,8 +29,8 @@ builder.Services.AddRazorPages(options =>
 {
     options.Conventions.AuthorizeFolder("/Admin", TenantClaims.AdminPolicy);
     options.Conventions.ConfigureFilter(new UnknownPageHandler());
-    options.Conventions.ConfigureFilter(new ControlCharacters());
 });
+builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(options => options.ModelBinderProviders.Insert(0, new ControlCharacterBinderProvider()));
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 
 builder.AddEdge();

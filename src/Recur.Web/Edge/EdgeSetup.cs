@@ -63,13 +63,14 @@ public static class EdgeSetup
         return builder;
     }
 
-    /// <summary>Forwarded headers first (everything after sees the client's address and scheme), then the body limit
-    /// and the rate limits. Call right after <c>UseExceptionHandler</c>.</summary>
+    /// <summary>Forwarded headers first (everything after sees the client's address and scheme), then the body limit,
+    /// the rate limits and the reading of forms that hold NUL. Call right after <c>UseExceptionHandler</c>.</summary>
     public static WebApplication UseEdge(this WebApplication app)
     {
         app.UseForwardedHeaders();
         app.Use(RequestBodyLimit.RefuseDeclaredOversizeAsync);
         app.UseRateLimiter();
+        app.Use(ControlCharacters.ReadFormsHoldingNulAsync);
         return app;
     }
 

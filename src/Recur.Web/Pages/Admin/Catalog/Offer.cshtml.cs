@@ -57,7 +57,7 @@ public sealed class OfferModel(AppDbContext db, CurrentTenant tenant, OfferPubli
         {
             ModelState.AddModelError("Form." + problem.Field, problem.Message);
         }
-        if (terms is null)
+        if (terms is null || !ModelState.IsValid)
         {
             return Page();
         }

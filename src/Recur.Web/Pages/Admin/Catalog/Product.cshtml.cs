@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -60,6 +61,7 @@ public sealed class ProductModel(AppDbContext db, CurrentTenant tenant, TimeProv
     public sealed class ProductForm
     {
         public string? Name { get; set; }
+        [DataType(DataType.MultilineText)]
         public string? Description { get; set; }
         public string? LinkedStripeProductId { get; set; }
     }
