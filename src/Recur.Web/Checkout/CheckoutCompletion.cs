@@ -42,9 +42,9 @@ public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, S
                     return MandateNotCollected;
                 }
             }
-            catch (StripeException)
+            catch (Exception exception) when (exception is StripeException or StripeWriteFailedException)
             {
-                // Stripe refused or failed for now: the webhook (retried) completes the order; the page can be reloaded.
+                // Stripe refused or failed for now (StripeWrites gave up on its retries): the webhook (retried) completes the order; the page can be reloaded.
                 return MandateNotCollected;
             }
             db.ChangeTracker.Clear();
