@@ -9,11 +9,12 @@ namespace Recur.StripeSandbox.AccountLinks;
 /// What the hosted onboarding form collects, with the field names tests and browsers rely on: <c>business_name</c>,
 /// <c>country</c>, <c>default_currency</c>, <c>url</c>, <c>product_description</c>, <c>support_phone</c>,
 /// <c>sort_code</c>, <c>account_number</c>, <c>action</c> (<c>submit</c> or <c>leave</c>) and the page's
-/// <c>nonce</c>.
+/// <c>nonce</c>; for an account that requested Bacs Direct Debit also <c>statement_descriptor</c> and the
+/// <c>bacs_terms</c> checkbox (value <c>accepted</c>): see <see cref="AccountRequirements.BacsDue"/>.
 /// </summary>
 public sealed record OnboardingForm(
     string BusinessName, string Country, string DefaultCurrency, string Url, string ProductDescription,
-    string SupportPhone, string SortCode, string AccountNumber)
+    string SupportPhone, string SortCode, string AccountNumber, string StatementDescriptor = "", bool BacsTermsAccepted = false)
 {
     /// <summary>The form as first shown: what the account already has, GB and gbp by default.</summary>
     public static OnboardingForm FromAccount(JsonObject account)
@@ -27,7 +28,8 @@ public sealed record OnboardingForm(
             profile?["url"]?.ToString() ?? "",
             profile?["product_description"]?.ToString() ?? "",
             profile?["support_phone"]?.ToString() ?? "",
-            "", "");
+            "", "",
+            account["settings"]?["payments"]?["statement_descriptor"]?.ToString() ?? "");
     }
 
     public static OnboardingForm FromPost(IFormCollection form)
@@ -35,11 +37,17 @@ public sealed record OnboardingForm(
         string Field(string name) => form[name].FirstOrDefault()?.Trim() ?? "";
         return new OnboardingForm(Field("business_name"), Field("country").ToUpperInvariant(),
             Field("default_currency").ToLowerInvariant(), Field("url"), Field("product_description"),
-            Field("support_phone"), Field("sort_code"), Field("account_number"));
+            Field("support_phone"), Field("sort_code"), Field("account_number"), Field("statement_descriptor"),
+            form["bacs_terms"].Contains("accepted"));
     }
 
-    /// <summary>What is wrong with the form for a final submit, in plain words, one message per problem.</summary>
-    public IReadOnlyList<string> Problems(bool livemode)
+    /// <summary>The statement descriptor given, else one made from the business name (as Stripe suggests it).</summary>
+    public string EffectiveStatementDescriptor =>
+        StatementDescriptor != "" ? StatementDescriptor : AccountObjects.StatementDescriptor(BusinessName);
+
+    /// <summary>What is wrong with the form for a final submit, in plain words, one message per problem.
+    /// <paramref name="bacs"/>: the account requested Bacs Direct Debit, so its questions must be answered too.</summary>
+    public IReadOnlyList<string> Problems(bool livemode, bool bacs = false)
     {
         var problems = new List<string>();
         if (BusinessName == "")
@@ -80,6 +88,19 @@ public sealed record OnboardingForm(
             problems.Add("Bank account: " + bankProblem);
         }
 
+        if (bacs)
+        {
+            if (StatementDescriptors.Problem(EffectiveStatementDescriptor) is { } descriptorProblem)
+            {
+                problems.Add("Bacs Direct Debit: " + descriptorProblem);
+            }
+
+            if (!BacsTermsAccepted)
+            {
+                problems.Add("Bacs Direct Debit: accept the Bacs Direct Debit terms to collect payments by Direct Debit.");
+            }
+        }
+
         return problems;
     }
 
@@ -108,6 +129,11 @@ public sealed record OnboardingForm(
             profile["support_phone"] = SupportPhone;
         }
 
+        if (StatementDescriptor != "" && StatementDescriptors.Problem(StatementDescriptor) is null)
+        {
+            account["settings"]!["payments"]!["statement_descriptor"] = StatementDescriptor;
+        }
+
         if (AccountObjects.CountryCurrencies.ContainsKey(Country))
         {
             account["country"] = Country;
@@ -129,7 +155,11 @@ public sealed record OnboardingForm(
         data["details_submitted"] = true;
         data["settings"]!["dashboard"]!["display_name"] = BusinessName;
         var payments = data["settings"]!["payments"]!;
-        payments["statement_descriptor"] ??= AccountObjects.StatementDescriptor(BusinessName);
+        payments["statement_descriptor"] ??= EffectiveStatementDescriptor;
+        if (BacsTermsAccepted && AccountRequirements.AsksBacsQuestions(data, account.Meta))
+        {
+            account.Meta["bacs_terms"] = new JsonObject { ["date"] = now, ["ip"] = ip, ["user_agent"] = userAgent };
+        }
 
         BankAccounts.Validate(Country, SortCode, AccountNumber, account.Livemode, out var routing, out var number);
         var holderType = data["business_type"]?.ToString() == "individual" ? "individual" : "company";
@@ -138,7 +168,8 @@ public sealed record OnboardingForm(
     }
 
     /// <summary>The page's form, with <paramref name="problems"/> shown above it.</summary>
-    public string Render(string action, string nonce, bool livemode, IReadOnlyList<string> due, IReadOnlyList<string> problems)
+    public string Render(string action, string nonce, bool livemode, IReadOnlyList<string> due, IReadOnlyList<string> problems,
+        bool bacs = false)
     {
         var html = new StringBuilder();
         if (problems.Count > 0)
@@ -175,6 +206,16 @@ public sealed record OnboardingForm(
 
         Input(html, "sort_code", "Sort code", SortCode, "text", "off");
         Input(html, "account_number", "Account number", AccountNumber, "text", "off");
+        if (bacs)
+        {
+            html.Append("<h2>Bacs Direct Debit</h2>\n")
+                .Append("<p class=\"hint\">Your platform asked to collect payments by Bacs Direct Debit for you. Your customers see the statement descriptor on their bank statements and Direct Debit mandates.</p>\n");
+            Input(html, "statement_descriptor", "Statement descriptor (5 to 22 characters)", StatementDescriptor == "" ? EffectiveStatementDescriptor : StatementDescriptor, "text", "off");
+            html.Append("<label class=\"check\"><input id=\"bacs_terms\" name=\"bacs_terms\" type=\"checkbox\" value=\"accepted\"")
+                .Append(BacsTermsAccepted ? " checked" : "")
+                .Append("> I accept the Bacs Direct Debit terms (sandbox): as a Direct Debit service user, my business gives customers advance notice of every debit and honours the Direct Debit Guarantee.</label>\n");
+        }
+
         html.Append("<p class=\"hint\">By selecting “Agree and submit” you agree to the Stripe Connected Account Agreement (sandbox).</p>\n")
             .Append("<div class=\"actions\">")
             .Append("<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">Agree and submit</button>")

@@ -92,7 +92,7 @@ public static class OnboardingPages
         var action = posted["action"].FirstOrDefault();
         IReadOnlyList<string> problems = action switch
         {
-            "submit" => form.Problems(account.Livemode),
+            "submit" => form.Problems(account.Livemode, AccountRequirements.AsksBacsQuestions(account.Data, account.Meta)),
             "leave" => [],
             _ => ["Choose “Agree and submit” or “Save and return later”."],
         };
@@ -148,7 +148,8 @@ public static class OnboardingPages
         IReadOnlyList<string> problems, int status = StatusCodes.Status200OK)
     {
         var due = (account.Data["requirements"]?["currently_due"] as JsonArray ?? []).Select(n => n!.ToString()).ToList();
-        var body = form.Render(http.Request.Path, nonce, account.Livemode, due, problems);
+        var body = form.Render(http.Request.Path, nonce, account.Livemode, due, problems,
+            AccountRequirements.AsksBacsQuestions(account.Data, account.Meta));
         return SandboxHtml.Result($"Stripe sandbox — onboarding for {account.Id}", account.Livemode, body, status);
     }
 

@@ -73,7 +73,9 @@ public static class Capabilities
         var requested = Requested(account.Meta);
         var isRequested = requested.TryGetValue(name, out var requestedAt);
         var status = isRequested ? account.Data["capabilities"]?[name]?.ToString() ?? "inactive" : "unrequested";
-        var due = status == "active" ? [] : AccountRequirements.Due(account.Data);
+        var due = status == "active" ? []
+            : name == Bacs ? [.. AccountRequirements.Due(account.Data).Union(AccountRequirements.BacsDue(account.Data, account.Meta)).Order(StringComparer.Ordinal)]
+            : AccountRequirements.Due(account.Data);
         return new JsonObject
         {
             ["id"] = name,

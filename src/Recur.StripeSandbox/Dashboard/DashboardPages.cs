@@ -71,6 +71,9 @@ public static class DashboardPages
             : bacsStatus == "unrequested"
                 ? $"""
                   <form method="post" action="/dashboard/{e(account.Id)}/payment-methods/bacs-debit">
+                    <label for="statement_descriptor">Statement descriptor on customers' bank statements (5 to 22 characters)</label>
+                    <input id="statement_descriptor" name="statement_descriptor" type="text" value="{e(Text(data["settings"]?["payments"]?["statement_descriptor"]) ?? AccountObjects.StatementDescriptor(Text(data["business_profile"]?["name"]) ?? ""))}">
+                    <p class="hint">By turning it on you accept the Bacs Direct Debit terms (sandbox): your business gives customers advance notice of every debit and honours the Direct Debit Guarantee.</p>
                     <button type="submit">Turn on Bacs Direct Debit</button>
                   </form>
                   """
@@ -120,15 +123,45 @@ public static class DashboardPages
         return TypedResults.Redirect($"/dashboard/{Uri.EscapeDataString(account.Id)}?disconnected={Uri.EscapeDataString(clientId!)}");
     }
 
-    private static IResult TurnOnBacs(string accountId, SandboxStore store, SandboxEvents events, TimeProvider time)
+    /// <summary>
+    /// Turns Bacs on: the capability is requested, the statement descriptor kept, and the press of the button is the
+    /// holder's acceptance of the Bacs terms (<see cref="AccountRequirements.BacsDue"/>).
+    /// </summary>
+    private static async Task<IResult> TurnOnBacs(string accountId, HttpContext http, SandboxStore store, SandboxEvents events,
+        TimeProvider time)
     {
         if (store.Find(accountId) is not { Kind: "account" })
         {
             return NotFound(accountId);
         }
 
+        var form = http.Request.HasFormContentType ? await http.Request.ReadStripeFormAsync(http.RequestAborted) : FormCollection.Empty;
+        var descriptor = form["statement_descriptor"].FirstOrDefault()?.Trim() ?? "";
+        if (descriptor != "" && StatementDescriptors.Problem(descriptor) is { } problem)
+        {
+            return SandboxHtml.Result("Stripe sandbox — Bacs Direct Debit not turned on", null,
+                $"""
+                <p class="errors">{SandboxHtml.Encode(problem)}</p>
+                <p><a href="/dashboard/{SandboxHtml.Encode(accountId)}">Back to the dashboard</a></p>
+                """, StatusCodes.Status400BadRequest);
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
         var outcome = AccountChanges.Apply(store, events, accountId, working =>
-            AccountInput.SetRequested(working, Capabilities.Bacs, true, time.GetUtcNow().ToUnixTimeSeconds()));
+        {
+            var error = AccountInput.SetRequested(working, Capabilities.Bacs, true, now);
+            if (error is null)
+            {
+                if (descriptor != "")
+                {
+                    working.Data["settings"]!["payments"]!["statement_descriptor"] = descriptor;
+                }
+
+                working.Meta["bacs_terms"] = new JsonObject { ["date"] = now, ["ip"] = http.Connection.RemoteIpAddress?.ToString(), ["user_agent"] = http.Request.Headers.UserAgent.FirstOrDefault() };
+            }
+
+            return error;
+        });
         if (outcome.Error is not null)
         {
             return SandboxHtml.Result("Stripe sandbox — Bacs Direct Debit unavailable", null,

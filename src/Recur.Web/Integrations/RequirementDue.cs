@@ -37,6 +37,7 @@ public sealed record RequirementDue(string Label, IReadOnlyList<string> Fields)
         ["company.verification.document"] = "Company verification document",
         ["settings.payments.statement_descriptor"] = "Statement descriptor (your name on customers' bank statements)",
         ["settings.card_payments.statement_descriptor_prefix"] = "Card statement descriptor prefix",
+        ["settings.bacs_debit_payments.terms_acceptance"] = "Acceptance of the Bacs Direct Debit terms",
     };
 
     private static readonly IReadOnlyDictionary<string, string> PersonFields = new Dictionary<string, string>(StringComparer.Ordinal)

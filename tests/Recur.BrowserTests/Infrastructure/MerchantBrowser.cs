@@ -90,7 +90,8 @@ public sealed class MerchantBrowser : IAsyncDisposable
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Agree and submit" })).ToBeVisibleAsync();
     }
 
-    /// <summary>Fills the business details and Stripe's UK test bank account, then "Agree and submit".</summary>
+    /// <summary>Fills the business details and Stripe's UK test bank account, accepts the Bacs Direct Debit terms when
+    /// the form asks (a GB Express account Recur requested Bacs for), then "Agree and submit".</summary>
     public async Task CompleteHostedOnboardingAsync(string businessName)
     {
         await ExpectHostedOnboardingAsync();
@@ -102,6 +103,11 @@ public sealed class MerchantBrowser : IAsyncDisposable
         await Field("support_phone").FillAsync("+44 20 7123 4567");
         await Field("sort_code").FillAsync("108800");
         await Field("account_number").FillAsync("00012345");
+        if (await Field("bacs_terms").CountAsync() > 0)
+        {
+            await Field("bacs_terms").CheckAsync();
+        }
+
         await SandboxButton("submit").ClickAsync();
     }
 

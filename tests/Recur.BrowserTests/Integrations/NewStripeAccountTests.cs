@@ -62,8 +62,9 @@ public sealed class NewStripeAccountTests(BrowserFixture browser, RecurFactory r
             await Expect(merchant.CardField("status")).ToHaveTextAsync("Onboarding incomplete");
             await Expect(merchant.CardField("next-step")).ToContainTextAsync("Resume onboarding");
             await Expect(merchant.CardField("requirements").Locator("li").First).ToBeVisibleAsync();
-            await Expect(merchant.CardField("requirements").Locator("li")).ToHaveCountAsync(5);
+            await Expect(merchant.CardField("requirements").Locator("li")).ToHaveCountAsync(6);
             await Expect(merchant.CardField("requirements")).ToContainTextAsync("Customer support phone number");
+            await Expect(merchant.CardField("requirements")).ToContainTextAsync("Acceptance of the Bacs Direct Debit terms");
             await Expect(merchant.CardField("requirements")).ToContainTextAsync("Bank account for payouts");
             var terms = merchant.CardField("requirements").Locator("li", new() { HasText = "Acceptance of Stripe's terms of service" });
             await Expect(terms).ToHaveAttributeAsync("title", "Stripe: tos_acceptance.date, tos_acceptance.ip");

@@ -76,6 +76,7 @@ public sealed class StripeCardTests(BrowserFixture browser, RecurFactory recur)
             // Live mode refuses Stripe's test sort code, as Stripe does.
             await merchant.Page.Locator("[name=sort_code]").FillAsync("200000");
             await merchant.Page.Locator("[name=account_number]").FillAsync("55779911");
+            await merchant.Page.Locator("[name=bacs_terms]").CheckAsync();
             await merchant.Page.Locator("button[name=action][value=submit]").ClickAsync();
 
             await merchant.ExpectBackOnStripeCardAsync();
@@ -116,6 +117,7 @@ public sealed class StripeCardTests(BrowserFixture browser, RecurFactory recur)
             await page.Locator("[name=support_phone]").FillAsync("+44 20 7123 4567");
             await page.Locator("[name=sort_code]").FillAsync("108800");
             await page.Locator("[name=account_number]").FillAsync("00012345");
+            await page.Locator("[name=bacs_terms]").CheckAsync();
             await page.Locator("button[name=action][value=submit]").ClickAsync();
 
             await Expect(page).ToHaveURLAsync(new Regex("/admin/integrations/stripe"));

@@ -106,6 +106,23 @@ public sealed class BacsAvailabilityTests(SandboxFixture sandbox) : IClassFixtur
         Assert.Contains(events.Data, e => (e.Data.Object as Capability)?.Id == "bacs_debit_payments");
     }
 
+    /// <summary>The descriptor Bacs payers see on their statements follows Stripe's rules
+    /// (https://docs.stripe.com/get-started/account/statement-descriptors); a bad one turns nothing on.</summary>
+    [Fact]
+    public async Task A_statement_descriptor_stripe_would_refuse_keeps_bacs_off_in_the_dashboard()
+    {
+        var platform = sandbox.NewPlatform();
+        var token = await OAuthFlow.ConnectAsync(platform.Test, $"{Guid.NewGuid():N}@example.co.uk");
+        using var browser = OAuthFlow.Browser();
+
+        using var turnOn = await browser.PostAsync($"{sandbox.BaseUrl}/dashboard/{token.StripeUserId}/payment-methods/bacs-debit",
+            new FormUrlEncodedContent([new("statement_descriptor", "<BAD>")]), Ct);
+        var account = await platform.Test.V1.Accounts.GetAsync(token.StripeUserId, cancellationToken: Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, turnOn.StatusCode);
+        Assert.Null(account.Capabilities.BacsDebitPayments);
+    }
+
     [Fact]
     public async Task A_us_account_cannot_turn_bacs_on_in_the_dashboard()
     {

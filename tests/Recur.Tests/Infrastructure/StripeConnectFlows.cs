@@ -69,7 +69,9 @@ public static class StripeConnectFlows
     }
 
     /// <summary>Fills the hosted onboarding form and submits it: Stripe's test bank account in test mode, a
-    /// real-looking one in live mode (where the test sort code is refused, as on Stripe).</summary>
+    /// real-looking one in live mode (where the test sort code is refused, as on Stripe), and the Bacs Direct Debit
+    /// terms ticked (the form asks for them when Recur requested Bacs for a GB account; elsewhere the box is absent
+    /// and the value is ignored).</summary>
     public static Task<Page> CompleteOnboardingAsync(this RecurBrowser browser, Page onboarding, string businessName = "Acme Books", bool live = false) =>
         browser.SubmitAsync(onboarding, onboarding.Form("/connect/onboarding/"), new Dictionary<string, string>
         {
@@ -81,6 +83,7 @@ public static class StripeConnectFlows
             ["support_phone"] = "+442071234567",
             ["sort_code"] = live ? "200000" : "108800",
             ["account_number"] = live ? "55779911" : "00012345",
+            ["bacs_terms"] = "accepted",
         }, ("action", "submit"));
 
     /// <summary>Leaves the hosted onboarding early, with requirements still due.</summary>

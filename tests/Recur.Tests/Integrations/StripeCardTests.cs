@@ -29,7 +29,7 @@ public sealed partial class StripeCardTests(RecurFactory factory) : IClassFixtur
         Assert.Equal(
             [
                 "Business website or product description", "Customer support phone number", "Business type",
-                "Bank account for payouts", "Acceptance of Stripe's terms of service",
+                "Bank account for payouts", "Acceptance of the Bacs Direct Debit terms", "Acceptance of Stripe's terms of service",
             ],
             items.Select(i => i.Label));
         Assert.Equal(["tos_acceptance.date", "tos_acceptance.ip"], items.Single(i => i.Label == "Acceptance of Stripe's terms of service").Fields);
