@@ -26,8 +26,8 @@ public sealed record CheckoutOutcome(CompletionState State, string Headline, str
 
 /// <summary>Reads the order's intent and subscription from Stripe (never from the redirect's query string, which the
 /// browser controls) and says what happened.</summary>
-public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, SubscriptionSync sync, BacsMandateCheckout mandateCheckout,
-    TimeProvider time)
+public sealed partial class CheckoutCompletion(AppDbContext db, StripeClients clients, SubscriptionSync sync, BacsMandateCheckout mandateCheckout,
+    Payments.OneOffPayments oneOffPayments, TimeProvider time, ILogger<CheckoutCompletion> logger)
 {
     public async Task<CheckoutOutcome?> ReadAsync(Offer offer, Guid orderId, CancellationToken cancellationToken)
     {
@@ -78,6 +78,11 @@ public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, S
             (status, error) = (intent.Status, intent.LastPaymentError);
         }
 
+        if (subscription is null && order.IntentKind == IntentKind.Payment && (status is "succeeded" or "processing" || error is not null))
+        {
+            await RecordOneOffAsync(order, cancellationToken);
+        }
+
         var outcome = Decide(offer, order, subscription, status, error);
         if (outcome.State is CompletionState.Active or CompletionState.TrialStarted or CompletionState.Processing)
         {
@@ -86,6 +91,23 @@ public sealed class CheckoutCompletion(AppDbContext db, StripeClients clients, S
         }
         return outcome;
     }
+
+    /// <summary>A one-off purchase appears in Payments as soon as the customer is back; should Stripe not answer now,
+    /// the <c>payment_intent.*</c> webhook records it.</summary>
+    private async Task RecordOneOffAsync(Order order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await oneOffPayments.RecordAsync(order, cancellationToken);
+        }
+        catch (StripeException exception)
+        {
+            LogOneOffNotRecorded(logger, order.Id, exception.StripeError?.Code);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: the one-off payment is left to its webhook ({Code})")]
+    private static partial void LogOneOffNotRecorded(ILogger logger, Guid orderId, string? code);
 
     /// <summary>The customer left Stripe's Checkout page before the Direct Debit was set up.</summary>
     public static readonly CheckoutOutcome MandateNotCollected = new(CompletionState.NotPaid, "Your Direct Debit is not set up yet",

@@ -224,14 +224,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             subscription.Property(s => s.StripeMandateId).HasMaxLength(255);
             subscription.Property(s => s.LatestPaymentStatus).HasMaxLength(50);
             subscription.Property(s => s.RemovedReason).HasMaxLength(300);
-            subscription.OwnsOne(s => s.PaymentMethod, pm =>
-            {
-                pm.Property(p => p.StripePaymentMethodId).HasMaxLength(255);
-                pm.Property(p => p.Type).HasMaxLength(30);
-                pm.Property(p => p.Brand).HasMaxLength(30);
-                pm.Property(p => p.Last4).HasMaxLength(4);
-                pm.Property(p => p.SortCode).HasMaxLength(6);
-            });
+            subscription.OwnsOne(s => s.PaymentMethod, PaymentMethodColumns);
             subscription.OwnsOne(s => s.LastPaymentError, PaymentErrorColumns);
             subscription.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId);
             subscription.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId);
@@ -243,6 +236,13 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
         {
             payment.HasIndex(p => new { p.StripeAccountId, p.StripeInvoiceId }).IsUnique();
             payment.HasIndex(p => p.SubscriptionId);
+            payment.HasIndex(p => p.OrderId).IsUnique();
+            payment.HasIndex(p => new { p.StripeAccountId, p.StripePaymentIntentId });
+            payment.HasIndex(p => new { p.StripeAccountId, p.StripeChargeId });
+            payment.HasIndex(p => new { p.TenantId, p.CreatedAt });
+            payment.Property(p => p.Kind).HasConversion<string>().HasMaxLength(20);
+            payment.Property(p => p.StripeChargeId).HasMaxLength(255);
+            payment.OwnsOne(p => p.PaymentMethod, PaymentMethodColumns);
             payment.Property(p => p.Environment).HasConversion<string>().HasMaxLength(20);
             payment.Property(p => p.StripeAccountId).HasMaxLength(255);
             payment.Property(p => p.StripeInvoiceId).HasMaxLength(255);
@@ -256,6 +256,8 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             payment.OwnsOne(p => p.LastError, PaymentErrorColumns);
             payment.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId);
             payment.HasOne<Subscription>().WithMany().HasForeignKey(p => p.SubscriptionId);
+            payment.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId);
+            payment.HasOne<Order>().WithMany().HasForeignKey(p => p.OrderId);
             payment.HasQueryFilter(p => p.TenantId == CurrentTenantId);
         });
 
@@ -360,6 +362,15 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
         address.Property(a => a.City).HasMaxLength(100);
         address.Property(a => a.PostalCode).HasMaxLength(20);
         address.Property(a => a.Country).HasMaxLength(2);
+    }
+
+    private static void PaymentMethodColumns<TOwner>(OwnedNavigationBuilder<TOwner, PaymentMethodSummary> method) where TOwner : class
+    {
+        method.Property(p => p.StripePaymentMethodId).HasMaxLength(255);
+        method.Property(p => p.Type).HasMaxLength(30);
+        method.Property(p => p.Brand).HasMaxLength(30);
+        method.Property(p => p.Last4).HasMaxLength(4);
+        method.Property(p => p.SortCode).HasMaxLength(6);
     }
 
     private static void PaymentErrorColumns<TOwner>(OwnedNavigationBuilder<TOwner, PaymentError> error) where TOwner : class

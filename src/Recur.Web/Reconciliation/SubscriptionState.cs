@@ -16,8 +16,8 @@ public sealed record SubscriptionState(string Status, bool CancelAtPeriodEnd, Da
     public static async Task<SubscriptionState> ReadAsync(AppDbContext db, Subscription subscription, CancellationToken cancellationToken)
     {
         var invoices = await db.Payments.IgnoreQueryFilters().AsNoTracking()
-            .Where(p => p.SubscriptionId == subscription.Id)
-            .Select(p => new { p.StripeInvoiceId, p.Status })
+            .Where(p => p.SubscriptionId == subscription.Id && p.StripeInvoiceId != null)
+            .Select(p => new { StripeInvoiceId = p.StripeInvoiceId!, p.Status })
             .ToListAsync(cancellationToken);
         return new SubscriptionState(Label(subscription), subscription.CancelAtPeriodEnd, subscription.CurrentPeriodEnd,
             subscription.LatestPaymentStatus,

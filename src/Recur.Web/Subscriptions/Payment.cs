@@ -12,16 +12,28 @@ public enum InvoiceStatus
     Void,
 }
 
+/// <summary>What a payment pays for.</summary>
+public enum PaymentKind
+{
+    /// <summary>An invoice of a subscription (its PaymentIntent, when Stripe made one, is the invoice's).</summary>
+    Invoice,
+
+    /// <summary>A one-off offer bought at checkout: a PaymentIntent of its own, no invoice.</summary>
+    OneOff,
+}
+
 /// <summary>
-/// One invoice of a subscription and how paying it went: amounts, status, the PaymentIntent's state and Stripe's
-/// decline when it failed. Status moves only forward (draft → open → paid, void or uncollectible; uncollectible →
-/// paid or void); paid and void are final.
+/// A payment of the tenant: one invoice of a subscription, or one one-off purchase, and how paying it went: amounts,
+/// status, the PaymentIntent's state and Stripe's decline when it failed. An invoice's status moves only forward
+/// (draft → open → paid, void or uncollectible; uncollectible → paid or void); paid and void are final. A one-off has
+/// no invoice: its status is the PaymentIntent's, kept by <see cref="Payments.OneOffPayments"/>. What happened to the
+/// money afterwards (the charge, refunds, a dispute) is kept by <see cref="Payments.PaymentSync"/> for both kinds.
 /// </summary>
 public sealed class Payment
 {
     private Payment()
     {
-        StripeAccountId = StripeInvoiceId = Currency = "";
+        StripeAccountId = Currency = "";
     }
 
     public Payment(Guid tenantId, StripeEnvironment environment, string stripeAccountId, Guid subscriptionId, string stripeInvoiceId,
@@ -33,6 +45,7 @@ public sealed class Payment
         StripeAccountId = stripeAccountId;
         SubscriptionId = subscriptionId;
         StripeInvoiceId = stripeInvoiceId;
+        Kind = PaymentKind.Invoice;
         Currency = currency;
         CreatedAt = createdAt;
         StatusAt = DateTimeOffset.MinValue;
@@ -42,10 +55,13 @@ public sealed class Payment
     public Guid TenantId { get; private set; }
     public StripeEnvironment Environment { get; private set; }
     public string StripeAccountId { get; private set; }
-    public Guid SubscriptionId { get; private set; }
+    public PaymentKind Kind { get; private set; }
 
-    /// <summary><c>in_…</c></summary>
-    public string StripeInvoiceId { get; private set; }
+    /// <summary>The subscription an invoice belongs to; null for a one-off.</summary>
+    public Guid? SubscriptionId { get; private set; }
+
+    /// <summary><c>in_…</c>; null for a one-off.</summary>
+    public string? StripeInvoiceId { get; private set; }
 
     public string? Number { get; private set; }
     public string Currency { get; private set; }
@@ -70,6 +86,94 @@ public sealed class Payment
     public string? StripePaymentIntentId { get; private set; }
     public string? PaymentIntentStatus { get; private set; }
     public PaymentError? LastError { get; private set; }
+
+    /// <summary>The customer of a one-off; an invoice's customer is its subscription's.</summary>
+    public Guid? CustomerId { get; private set; }
+
+    /// <summary>The checkout order a one-off was bought with.</summary>
+    public Guid? OrderId { get; private set; }
+
+    /// <summary>The charge that moved the money (<c>ch_…</c>, <c>py_…</c>): the PaymentIntent's latest charge.</summary>
+    public string? StripeChargeId { get; private set; }
+
+    /// <summary>How it was paid, from the charge's <c>payment_method_details</c>.</summary>
+    public PaymentMethodSummary? PaymentMethod { get; private set; }
+
+    /// <summary>The charge's <c>amount_refunded</c>: refunds made, pending ones included.</summary>
+    public long AmountRefunded { get; private set; }
+
+    /// <summary>The charge's <c>disputed</c>.</summary>
+    public bool Disputed { get; private set; }
+
+    /// <summary>When the charge (refunds, dispute, method) was last read: older reads change nothing.</summary>
+    public DateTimeOffset? ChargeReadAt { get; private set; }
+
+    /// <summary>A one-off purchase, first seen at <paramref name="createdAt"/> (the PaymentIntent's creation).</summary>
+    public static Payment OneOff(Guid tenantId, StripeEnvironment environment, string stripeAccountId, Guid orderId, Guid? customerId,
+        string paymentIntentId, string currency, DateTimeOffset createdAt) => new()
+    {
+        Id = Guid.NewGuid(),
+        TenantId = tenantId,
+        Environment = environment,
+        StripeAccountId = stripeAccountId,
+        Kind = PaymentKind.OneOff,
+        OrderId = orderId,
+        CustomerId = customerId,
+        StripePaymentIntentId = paymentIntentId,
+        Currency = currency,
+        CreatedAt = createdAt,
+        StatusAt = DateTimeOffset.MinValue,
+        Status = InvoiceStatus.Open,
+    };
+
+    /// <summary>A one-off's PaymentIntent as read at <paramref name="observedAt"/>: its status stands for the payment's
+    /// (succeeded is paid, canceled is void; a succeeded payment never goes back). Older reads change nothing.</summary>
+    public bool ApplyOneOffIntent(string? intentStatus, long amount, long amountReceived, PaymentError? error, DateTimeOffset observedAt)
+    {
+        if (Kind != PaymentKind.OneOff)
+        {
+            throw new InvalidOperationException("Only a one-off payment takes its state from its PaymentIntent alone.");
+        }
+        if (observedAt < StatusAt || intentStatus is null)
+        {
+            return false;
+        }
+        var status = intentStatus switch
+        {
+            "succeeded" => InvoiceStatus.Paid,
+            "canceled" => InvoiceStatus.Void,
+            _ => InvoiceStatus.Open,
+        };
+        if (!CanMove(Status, status))
+        {
+            return false;
+        }
+        Status = status;
+        StatusAt = observedAt;
+        AmountDue = amount;
+        AmountPaid = amountReceived;
+        PaidAt = status == InvoiceStatus.Paid ? PaidAt ?? observedAt : PaidAt;
+        ApplyPaymentIntent(StripePaymentIntentId!, intentStatus, error);
+        return true;
+    }
+
+    /// <summary>The PaymentIntent's latest charge as read at <paramref name="observedAt"/>; older reads change nothing.</summary>
+    public bool ApplyCharge(string chargeId, PaymentMethodSummary? method, long amountRefunded, bool disputed, DateTimeOffset observedAt)
+    {
+        if (ChargeReadAt is { } last && observedAt < last)
+        {
+            return false;
+        }
+        ChargeReadAt = observedAt;
+        StripeChargeId = chargeId;
+        PaymentMethod = method is null ? PaymentMethod : method with { };
+        AmountRefunded = amountRefunded;
+        Disputed = disputed;
+        return true;
+    }
+
+    /// <summary>What is left to refund: what was paid less what has been refunded (pending refunds included).</summary>
+    public long Refundable => StripeChargeId is null || Status != InvoiceStatus.Paid ? 0 : Math.Max(0, AmountPaid - AmountRefunded);
 
     public static bool TryParseStatus(string? status, out InvoiceStatus parsed) =>
         Enum.TryParse(status, ignoreCase: true, out parsed) && Enum.IsDefined(parsed);

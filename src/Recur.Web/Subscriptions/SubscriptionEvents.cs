@@ -81,7 +81,7 @@ public sealed partial class SubscriptionEvents(AppDbContext db, SubscriptionSync
         var subscriptionIds = await db.Orders.IgnoreQueryFilters()
             .Where(o => o.StripeAccountId == account && o.StripeIntentId == intentId && o.SubscriptionId != null)
             .Select(o => o.SubscriptionId!.Value)
-            .Union(db.Payments.IgnoreQueryFilters().Where(p => p.StripeAccountId == account && p.StripePaymentIntentId == intentId).Select(p => p.SubscriptionId))
+            .Union(db.Payments.IgnoreQueryFilters().Where(p => p.StripeAccountId == account && p.StripePaymentIntentId == intentId && p.SubscriptionId != null).Select(p => p.SubscriptionId!.Value))
             .ToListAsync(cancellationToken);
         if (subscriptionIds.Count == 0 && customerId is not null)
         {

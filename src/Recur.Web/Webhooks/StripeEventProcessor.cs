@@ -163,6 +163,7 @@ public sealed partial class StripeEventProcessor(
         {
             await scope.ServiceProvider.GetRequiredService<ConnectEvents>().ApplyAsync(row, cancellationToken);
             await scope.ServiceProvider.GetRequiredService<SubscriptionEvents>().ApplyAsync(row, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<Payments.PaymentEvents>().ApplyAsync(row, cancellationToken);
             await scope.ServiceProvider.GetRequiredService<CustomerEvents>().ApplyAsync(row, cancellationToken);
             await scope.ServiceProvider.GetRequiredService<Checkout.BacsMandateCheckout>().ApplyAsync(row, cancellationToken);
             await scope.ServiceProvider.GetRequiredService<Emails.EmailEvents>().ApplyAsync(row, cancellationToken);

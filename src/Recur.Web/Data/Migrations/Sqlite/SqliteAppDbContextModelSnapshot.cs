@@ -966,12 +966,18 @@ namespace Recur.Web.Data.Migrations.Sqlite
                     b.Property<long>("AmountPaid")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("AmountRefunded")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("AttemptCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("BillingReason")
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ChargeReadAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -980,6 +986,12 @@ namespace Recur.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Disputed")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Environment")
                         .IsRequired()
@@ -990,11 +1002,19 @@ namespace Recur.Web.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("NextPaymentAttempt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Number")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrderId")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("PaidAt")
@@ -1023,8 +1043,11 @@ namespace Recur.Web.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StripeChargeId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("StripeInvoiceId")
-                        .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
@@ -1032,7 +1055,7 @@ namespace Recur.Web.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("SubscriptionId")
+                    b.Property<Guid?>("SubscriptionId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")
@@ -1040,12 +1063,21 @@ namespace Recur.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique();
+
                     b.HasIndex("SubscriptionId");
 
-                    b.HasIndex("TenantId");
+                    b.HasIndex("StripeAccountId", "StripeChargeId");
 
                     b.HasIndex("StripeAccountId", "StripeInvoiceId")
                         .IsUnique();
+
+                    b.HasIndex("StripeAccountId", "StripePaymentIntentId");
+
+                    b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("Payments");
                 });
@@ -1658,11 +1690,17 @@ namespace Recur.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Recur.Web.Subscriptions.Payment", b =>
                 {
+                    b.HasOne("Recur.Web.Subscriptions.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId");
+
+                    b.HasOne("Recur.Web.Checkout.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId");
+
                     b.HasOne("Recur.Web.Subscriptions.Subscription", null)
                         .WithMany()
-                        .HasForeignKey("SubscriptionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .HasForeignKey("SubscriptionId");
 
                     b.HasOne("Recur.Web.Tenants.Tenant", null)
                         .WithMany()
@@ -1699,7 +1737,50 @@ namespace Recur.Web.Data.Migrations.Sqlite
                                 .HasForeignKey("PaymentId");
                         });
 
+                    b.OwnsOne("Recur.Web.Subscriptions.PaymentMethodSummary", "PaymentMethod", b1 =>
+                        {
+                            b1.Property<Guid>("PaymentId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Brand")
+                                .HasMaxLength(30)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long?>("ExpMonth")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("ExpYear")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Last4")
+                                .HasMaxLength(4)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("SortCode")
+                                .HasMaxLength(6)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("StripePaymentMethodId")
+                                .IsRequired()
+                                .HasMaxLength(255)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Type")
+                                .IsRequired()
+                                .HasMaxLength(30)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("PaymentId");
+
+                            b1.ToTable("Payments");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PaymentId");
+                        });
+
                     b.Navigation("LastError");
+
+                    b.Navigation("PaymentMethod");
                 });
 
             modelBuilder.Entity("Recur.Web.Subscriptions.Subscription", b =>
@@ -1721,6 +1802,35 @@ namespace Recur.Web.Data.Migrations.Sqlite
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.OwnsOne("Recur.Web.Subscriptions.PaymentError", "LastPaymentError", b1 =>
+                        {
+                            b1.Property<Guid>("SubscriptionId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long>("At")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Code")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("DeclineCode")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Message")
+                                .IsRequired()
+                                .HasMaxLength(1000)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("SubscriptionId");
+
+                            b1.ToTable("Subscriptions");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SubscriptionId");
+                        });
 
                     b.OwnsOne("Recur.Web.Subscriptions.PaymentMethodSummary", "PaymentMethod", b1 =>
                         {
@@ -1753,35 +1863,6 @@ namespace Recur.Web.Data.Migrations.Sqlite
                             b1.Property<string>("Type")
                                 .IsRequired()
                                 .HasMaxLength(30)
-                                .HasColumnType("TEXT");
-
-                            b1.HasKey("SubscriptionId");
-
-                            b1.ToTable("Subscriptions");
-
-                            b1.WithOwner()
-                                .HasForeignKey("SubscriptionId");
-                        });
-
-                    b.OwnsOne("Recur.Web.Subscriptions.PaymentError", "LastPaymentError", b1 =>
-                        {
-                            b1.Property<Guid>("SubscriptionId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<long>("At")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("Code")
-                                .HasMaxLength(100)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("DeclineCode")
-                                .HasMaxLength(100)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("Message")
-                                .IsRequired()
-                                .HasMaxLength(1000)
                                 .HasColumnType("TEXT");
 
                             b1.HasKey("SubscriptionId");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
+using Recur.Web.Payments;
 using Recur.Web.Subscriptions;
 
 namespace Recur.Web.Pages.Admin.Customers;
@@ -21,6 +22,9 @@ public sealed class DetailModel(AppDbContext db, SubscriptionActions actions) : 
     public Customer Customer { get; private set; } = null!;
     public IReadOnlyList<SubscriptionView> Subscriptions { get; private set; } = [];
 
+    /// <summary>One-off purchases and subscription invoices, newest first.</summary>
+    public IReadOnlyList<PaymentView> Payments { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == Id, cancellationToken);
@@ -30,6 +34,7 @@ public sealed class DetailModel(AppDbContext db, SubscriptionActions actions) : 
         }
         Customer = customer;
         Subscriptions = await SubscriptionView.ListAsync(db, db.Subscriptions.Where(s => s.CustomerId == Id), cancellationToken);
+        Payments = await PaymentView.ForCustomerAsync(db, Id, cancellationToken);
         return Page();
     }
 
