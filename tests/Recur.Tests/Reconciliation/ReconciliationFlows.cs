@@ -115,6 +115,8 @@ public static class ReconciliationFlows
                     .Where(e => e.PendingWebhooks > 0 || !stored.TryGetValue(e.Id, out var state) || !state.StartsWith(nameof(StripeEventStatus.Processed), StringComparison.Ordinal))
                     .Select(e => $"{e.Id} {e.Type} pending {e.PendingWebhooks}, {stored.GetValueOrDefault(e.Id, "not stored")}")));
             }
+            // Stored but not yet taken by the processor (busy on a loaded machine): apply them now.
+            await factory.Service<StripeEventProcessor>().RunOnceAsync(Cancel);
             await Task.Delay(100, Cancel);
         }
     }
