@@ -42,6 +42,7 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
     public DbSet<Mandate> Mandates => Set<Mandate>();
     public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
+    public DbSet<Payments.Refund> Refunds => Set<Payments.Refund>();
 
     /// <summary>Read by the query filters on every query, so each context sees only its own tenant.</summary>
     private Guid? CurrentTenantId => currentTenant.TenantId;
@@ -259,6 +260,24 @@ public abstract class AppDbContext(DbContextOptions options, CurrentTenant curre
             payment.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId);
             payment.HasOne<Order>().WithMany().HasForeignKey(p => p.OrderId);
             payment.HasQueryFilter(p => p.TenantId == CurrentTenantId);
+        });
+
+        builder.Entity<Payments.Refund>(refund =>
+        {
+            refund.Property(r => r.Id).ValueGeneratedNever();
+            refund.HasIndex(r => new { r.StripeAccountId, r.StripeRefundId }).IsUnique();
+            refund.HasIndex(r => r.PaymentId);
+            refund.Property(r => r.Environment).HasConversion<string>().HasMaxLength(20);
+            refund.Property(r => r.StripeAccountId).HasMaxLength(255);
+            refund.Property(r => r.StripeRefundId).HasMaxLength(255);
+            refund.Property(r => r.Currency).HasMaxLength(3);
+            refund.Property(r => r.Reason).HasMaxLength(50);
+            refund.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            refund.Property(r => r.FailureReason).HasMaxLength(100);
+            refund.Property(r => r.PendingReason).HasMaxLength(50);
+            refund.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId);
+            refund.HasOne<Payment>().WithMany().HasForeignKey(r => r.PaymentId);
+            refund.HasQueryFilter(r => r.TenantId == CurrentTenantId);
         });
 
         builder.Entity<Mandate>(mandate =>

@@ -1,4 +1,5 @@
 using global::Stripe;
+using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
 using Recur.Web.Stripe;
 using Recur.Web.Subscriptions;
@@ -27,8 +28,37 @@ public sealed partial class PaymentSync(AppDbContext db, StripeClients clients, 
         get.AddExpand("latest_charge");
         var intent = await stripe.PaymentIntents.GetAsync(intentId, get, account, cancellationToken);
         Apply(payment, intent, observedAt);
+        if (payment.StripeChargeId is not null)
+        {
+            await ApplyRefundsAsync(payment, stripe.Refunds, intentId, observedAt, cancellationToken);
+        }
         await db.SaveChangesAsync(cancellationToken);
         LogSynced(logger, payment.Id, intentId, intent.Status);
+    }
+
+    /// <summary>The payment's refunds as Stripe lists them: Recur's own found by their <c>recur_refund_id</c>, others
+    /// (made in the Dashboard) added.</summary>
+    private async Task ApplyRefundsAsync(Payment payment, RefundService refunds, string intentId, DateTimeOffset observedAt,
+        CancellationToken cancellationToken)
+    {
+        var listed = await refunds.ListAsync(new RefundListOptions { PaymentIntent = intentId, Limit = 100 },
+            new RequestOptions { StripeAccount = payment.StripeAccountId }, cancellationToken);
+        var known = await db.Refunds.IgnoreQueryFilters().Where(r => r.PaymentId == payment.Id).ToListAsync(cancellationToken);
+        foreach (var stripeRefund in listed.Data)
+        {
+            var ownId = stripeRefund.Metadata?.GetValueOrDefault(Refund.MetadataKey) is { } value && Guid.TryParse(value, out var parsed) ? parsed : (Guid?)null;
+            var row = known.FirstOrDefault(r => r.StripeRefundId == stripeRefund.Id) ?? known.FirstOrDefault(r => r.Id == ownId);
+            if (row is null)
+            {
+                row = Refund.FromStripe(payment.TenantId, payment.Environment, payment.StripeAccountId, payment.Id, stripeRefund, observedAt);
+                db.Refunds.Add(row);
+                known.Add(row);
+            }
+            else
+            {
+                row.Apply(stripeRefund, observedAt);
+            }
+        }
     }
 
     public static void Apply(Payment payment, PaymentIntent intent, DateTimeOffset observedAt)

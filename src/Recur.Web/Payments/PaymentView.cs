@@ -49,7 +49,8 @@ public sealed record PaymentFilter(PaymentState? State, string? Method, string? 
 }
 
 /// <summary>A payment with what the admin panel shows next to it: its customer, what was bought, its state in words.</summary>
-public sealed record PaymentView(Payment Payment, Customer? Customer, Subscription? Subscription, string? OfferName, Order? Order)
+public sealed record PaymentView(Payment Payment, Customer? Customer, Subscription? Subscription, string? OfferName, Order? Order,
+    bool RefundPending = false)
 {
     public PaymentState State => StateOf(Payment);
 
@@ -92,6 +93,8 @@ public sealed record PaymentView(Payment Payment, Customer? Customer, Subscripti
     /// <summary>The state in words, with how much was refunded when part was.</summary>
     public string StateText => State switch
     {
+        PaymentState.Refunded or PaymentState.PartiallyRefunded when RefundPending =>
+            $"Refund pending ({Money.Format(Payment.AmountRefunded, Payment.Currency)} of {Amount})",
         PaymentState.PartiallyRefunded => $"Partially refunded ({Money.Format(Payment.AmountRefunded, Payment.Currency)} of {Amount})",
         PaymentState.Failed when Payment.LastError is { } error => $"Failed: {error.Message}",
         var state => Describe(state),
@@ -148,6 +151,11 @@ public sealed record PaymentView(Payment Payment, Customer? Customer, Subscripti
         var customers = await db.Customers.Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
         var offerIds = subscriptions.Values.Select(s => s.OfferId).Concat(orders.Values.Select(o => o.OfferId)).Distinct().ToList();
         var offers = await db.Offers.Where(o => offerIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var paymentIds = list.Select(p => p.Id).ToList();
+        var pending = (await db.Refunds
+            .Where(r => paymentIds.Contains(r.PaymentId)
+                && (r.Status == RefundStatus.Pending || r.Status == RefundStatus.Requested || r.Status == RefundStatus.RequiresAction))
+            .Select(r => r.PaymentId).ToListAsync(cancellationToken)).ToHashSet();
         return list.Select(p =>
         {
             var subscription = p.SubscriptionId is { } s ? subscriptions.GetValueOrDefault(s) : null;
@@ -155,7 +163,7 @@ public sealed record PaymentView(Payment Payment, Customer? Customer, Subscripti
             var customerId = p.CustomerId ?? subscription?.CustomerId;
             var offerId = subscription?.OfferId ?? order?.OfferId;
             return new PaymentView(p, customerId is { } c ? customers.GetValueOrDefault(c) : null, subscription,
-                offerId is { } id ? offers.GetValueOrDefault(id) : null, order);
+                offerId is { } id ? offers.GetValueOrDefault(id) : null, order, pending.Contains(p.Id));
         }).ToList();
     }
 

@@ -7,6 +7,7 @@ public static class PaymentsSetup
         builder.Services.AddScoped<PaymentSync>();
         builder.Services.AddScoped<OneOffPayments>();
         builder.Services.AddScoped<PaymentEvents>();
+        builder.Services.AddScoped<PaymentRefunds>();
         return builder;
     }
 }
