@@ -11,6 +11,7 @@ using Recur.Web.Reconciliation;
 using Recur.Web.Stripe;
 using Recur.Web.Simulation;
 using Recur.Web.Subscriptions;
+using Recur.Web.Telemetry;
 using Recur.Web.Tenants;
 using Recur.Web.Webhooks;
 
@@ -34,6 +35,7 @@ builder.Services.AddRazorPages(options =>
 builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(options => options.ModelBinderProviders.Insert(0, new ControlCharacterBinderProvider()));
 builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
 
+builder.AddTelemetry();
 builder.AddEdge();
 builder.AddData();
 builder.AddTenants();

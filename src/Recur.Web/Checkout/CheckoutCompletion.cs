@@ -4,6 +4,7 @@ using Recur.Web.Catalog;
 using Recur.Web.Data;
 using Recur.Web.Stripe;
 using Recur.Web.Subscriptions;
+using Recur.Web.Telemetry;
 using Subscription = Recur.Web.Subscriptions.Subscription;
 
 namespace Recur.Web.Checkout;
@@ -27,7 +28,7 @@ public sealed record CheckoutOutcome(CompletionState State, string Headline, str
 /// <summary>Reads the order's intent and subscription from Stripe (never from the redirect's query string, which the
 /// browser controls) and says what happened.</summary>
 public sealed partial class CheckoutCompletion(AppDbContext db, StripeClients clients, SubscriptionSync sync, BacsMandateCheckout mandateCheckout,
-    Payments.OneOffPayments oneOffPayments, TimeProvider time, ILogger<CheckoutCompletion> logger)
+    Payments.OneOffPayments oneOffPayments, TimeProvider time, RecurTelemetry telemetry, ILogger<CheckoutCompletion> logger)
 {
     public async Task<CheckoutOutcome?> ReadAsync(Offer offer, Guid orderId, CancellationToken cancellationToken)
     {
@@ -86,8 +87,16 @@ public sealed partial class CheckoutCompletion(AppDbContext db, StripeClients cl
         var outcome = Decide(offer, order, subscription, status, error);
         if (outcome.State is CompletionState.Active or CompletionState.TrialStarted or CompletionState.Processing)
         {
+            if (order.CompletedAt is null)
+            {
+                telemetry.CheckoutOutcome(outcome.State.ToString(), order.PaymentType);
+            }
             order.MarkCompleted(time.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
+        }
+        else
+        {
+            telemetry.CheckoutOutcome(outcome.State.ToString(), order.PaymentType);
         }
         return outcome;
     }

@@ -6,12 +6,19 @@ namespace Recur.Web.Health;
 
 public static class HealthEndpoints
 {
-    /// <summary><c>GET /health</c>: 200 when the database, the embedded sandbox (if used) and Recur's webhook
-    /// registration are all ready (<c>Degraded</c>, still 200, when events wait for the operator); 503 otherwise.
-    /// The body is the overall status, then one line per check that is not healthy, with what is wrong.</summary>
+    /// <summary>
+    /// <c>GET /health</c> and <c>GET /health/ready</c>: 200 when the database, the embedded sandbox (if used) and
+    /// Recur's webhook registration are all ready (<c>Degraded</c>, still 200, when events wait for the operator);
+    /// 503 otherwise — a load balancer sends traffic only to a ready node. <c>GET /health/live</c>: 200 while the
+    /// process answers at all, whatever its dependencies say — an orchestrator restarts a node only when this fails.
+    /// The body is the overall status, then one line per check that is not healthy, with what is wrong.
+    /// </summary>
     public static WebApplication MapHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WritePlainTextAsync }).AllowAnonymous();
+        var ready = new HealthCheckOptions { ResponseWriter = WritePlainTextAsync };
+        app.MapHealthChecks("/health", ready).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", ready).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WritePlainTextAsync }).AllowAnonymous();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Recur.Web.Data;
 using Recur.Web.Stripe;
+using Recur.Web.Telemetry;
 
 namespace Recur.Web.Webhooks;
 
@@ -8,7 +9,7 @@ namespace Recur.Web.Webhooks;
 /// The one way into the inbox, for webhooks and catch-up alike: each event is stored once (its id is the key, so a
 /// duplicate is harmless), readable ones queued for <see cref="StripeEventProcessor"/>, others held for the operator.
 /// </summary>
-public sealed partial class StripeEventInbox(AppDbContext db, TimeProvider time, ILogger<StripeEventInbox> logger)
+public sealed partial class StripeEventInbox(AppDbContext db, TimeProvider time, RecurTelemetry telemetry, ILogger<StripeEventInbox> logger)
 {
     /// <summary>Stores the event unless it is already there; true when this call stored it.</summary>
     public async Task<bool> StoreAsync(StripeEnvironment environment, SignedEvent signed, string json,
@@ -17,6 +18,7 @@ public sealed partial class StripeEventInbox(AppDbContext db, TimeProvider time,
         if (await db.StripeEvents.AnyAsync(e => e.Id == signed.Id, cancellationToken))
         {
             LogDuplicate(logger, signed.Id);
+            telemetry.EventDuplicate(signed.Type);
             return false;
         }
         var row = new StripeEvent(signed.Id, environment, signed.Type, signed.Account, signed.Livemode,
@@ -35,8 +37,10 @@ public sealed partial class StripeEventInbox(AppDbContext db, TimeProvider time,
             }
             // The same event arrived twice at once; the other request stored it.
             LogDuplicate(logger, signed.Id);
+            telemetry.EventDuplicate(signed.Type);
             return false;
         }
+        telemetry.EventStored(signed.Type, source.ToString());
         if (row.Status == StripeEventStatus.Held)
         {
             LogHeld(logger, signed.Id, signed.Type, signed.ApiVersion, environment);

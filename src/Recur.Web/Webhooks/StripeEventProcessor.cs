@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Recur.Web.Data;
 using Recur.Web.Subscriptions;
+using Recur.Web.Telemetry;
 
 namespace Recur.Web.Webhooks;
 
@@ -15,6 +16,7 @@ public sealed partial class StripeEventProcessor(
     IServiceScopeFactory scopes,
     IOptions<WebhookOptions> options,
     TimeProvider time,
+    RecurTelemetry telemetry,
     ILogger<StripeEventProcessor> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
@@ -159,6 +161,11 @@ public sealed partial class StripeEventProcessor(
         }
 
         var row = await db.StripeEvents.SingleAsync(e => e.Id == id, cancellationToken);
+        using var span = RecurTelemetry.Source.StartActivity("stripe_event apply");
+        span?.SetTag("stripe.event_id", row.Id);
+        span?.SetTag("stripe.event_type", row.Type);
+        span?.SetTag("stripe.account", row.Account);
+        span?.SetTag("attempt", row.Attempts + 1);
         try
         {
             await scope.ServiceProvider.GetRequiredService<ConnectEvents>().ApplyAsync(row, cancellationToken);
@@ -169,6 +176,7 @@ public sealed partial class StripeEventProcessor(
             await scope.ServiceProvider.GetRequiredService<Emails.EmailEvents>().ApplyAsync(row, cancellationToken);
             row.MarkProcessed(time.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
+            telemetry.EventApplied(row.Type, time.GetUtcNow() - row.CreatedAt);
             LogProcessed(logger, row.Id, row.Type);
             return true;
         }
@@ -178,6 +186,8 @@ public sealed partial class StripeEventProcessor(
             var failed = await db.StripeEvents.SingleAsync(e => e.Id == id, cancellationToken);
             failed.MarkFailed(Reason(exception), time.GetUtcNow(), options.Value);
             await db.SaveChangesAsync(cancellationToken);
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
+            telemetry.EventFailed(row.Type, failed.Status == StripeEventStatus.Parked);
             if (failed.Status == StripeEventStatus.Parked)
             {
                 LogParked(logger, row.Id, row.Type, failed.Attempts, exception.GetType().Name);
