@@ -4,7 +4,7 @@ namespace Recur.Web.Telemetry;
 
 /// <summary>
 /// On every Stripe call (the "Stripe" HttpClient Stripe.net uses): counts error answers by status and Stripe's error
-/// <c>code</c> (or <c>type</c> when there is no code, https://docs.stripe.com/api/errors). The call's span gets
+/// <c>code</c> (or <c>type</c> when there is no code, https://docs.stripe.com/api/errors; OAuth's <c>error</c>). The call's span gets
 /// Stripe's <c>Request-Id</c> in <see cref="TelemetrySetup"/>. Never reads or records a request body or a key.
 /// </summary>
 public sealed class StripeRequestTelemetry(RecurTelemetry telemetry) : DelegatingHandler
@@ -25,11 +25,20 @@ public sealed class StripeRequestTelemetry(RecurTelemetry telemetry) : Delegatin
     {
         try
         {
+            // Buffered, the content is read again from its buffer by Stripe.net; its stream is never touched here.
             await response.Content.LoadIntoBufferAsync(cancellationToken);
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
-            body.Position = 0;
-            if (json.RootElement.TryGetProperty("error", out var error))
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            if (json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("error", out var error))
+            {
+                return "unknown";
+            }
+            // OAuth answers {"error": "invalid_grant", …} (https://docs.stripe.com/connect/oauth-reference); the API
+            // answers {"error": {"code": …, "type": …}}.
+            if (error.ValueKind == JsonValueKind.String)
+            {
+                return error.GetString()!;
+            }
+            if (error.ValueKind == JsonValueKind.Object)
             {
                 foreach (var field in new[] { "code", "type" })
                 {

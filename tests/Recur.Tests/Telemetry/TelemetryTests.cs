@@ -48,23 +48,20 @@ public sealed class TelemetryRecurFactory : RecurFactory
         });
     }
 
-    /// <summary>The metric's points as exported now (cumulative since start).</summary>
-    public IReadOnlyList<MetricPoint> Points(string name)
+    /// <summary>Every metric point as exported now (cumulative since start), by metric name: one collection, read at once.</summary>
+    public ILookup<string, MetricPoint> Collect()
     {
         Service<MeterProvider>().ForceFlush();
-        lock (Metrics)
+        var points = new List<(string Name, MetricPoint Point)>();
+        foreach (var metric in Metrics)
         {
-            var points = new List<MetricPoint>();
-            foreach (var metric in Metrics.Where(m => m.Name == name))
+            foreach (ref readonly var point in metric.GetMetricPoints())
             {
-                foreach (ref readonly var point in metric.GetMetricPoints())
-                {
-                    points.Add(point);
-                }
+                points.Add((metric.Name, point));
             }
-            Metrics.Clear();
-            return points;
         }
+        Metrics.Clear();
+        return points.ToLookup(p => p.Name, p => p.Point);
     }
 
     private sealed class Collector(ConcurrentQueue<Activity> spans) : BaseProcessor<Activity>
@@ -108,10 +105,10 @@ public sealed class TelemetryTests(TelemetryRecurFactory factory) : IClassFixtur
         Assert.Contains(factory.Spans, s => s.OperationName == "stripe_event apply" && Equals(s.GetTagItem("stripe.account"), tenant.AccountId)
             && Equals(s.GetTagItem("stripe.event_type"), "invoice.paid"));
 
-        Assert.Contains(factory.Points("recur.checkout.outcomes"), p => Tag(p, "outcome") == "Active" && p.GetSumLong() >= 1);
-        var metrics = factory.Points("recur.stripe_events.applied");
-        Assert.Contains(metrics, p => Tag(p, "event.type") == "invoice.paid" && p.GetSumLong() >= 1);
-        Assert.Contains(factory.Points("recur.stripe_events.lag"), p => Tag(p, "event.type") == "invoice.paid" && p.GetHistogramCount() >= 1);
+        var metrics = factory.Collect();
+        Assert.Contains(metrics["recur.checkout.outcomes"], p => Tag(p, "outcome") == "Active" && p.GetSumLong() >= 1);
+        Assert.Contains(metrics["recur.stripe_events.applied"], p => Tag(p, "event.type") == "invoice.paid" && p.GetSumLong() >= 1);
+        Assert.Contains(metrics["recur.stripe_events.lag"], p => Tag(p, "event.type") == "invoice.paid" && p.GetHistogramCount() >= 1);
     }
 
     [Fact]
@@ -137,7 +134,7 @@ public sealed class TelemetryTests(TelemetryRecurFactory factory) : IClassFixtur
         }
 
         Assert.True(injected > 0);
-        Assert.Contains(factory.Points("recur.stripe.errors"),
+        Assert.Contains(factory.Collect()["recur.stripe.errors"],
             p => Tag(p, "stripe.error.code") == "rate_limit" && Tag(p, "http.response.status_code") == "429" && p.GetSumLong() == injected);
     }
 
