@@ -6,17 +6,19 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
-using OpenTelemetry.Metrics;
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Trace;
 using Recur.StripeSandbox.Infrastructure;
 using Recur.Tests.Checkout;
 using Recur.Tests.Infrastructure;
 using Recur.Web.Data;
+using Recur.Web.Telemetry;
 using Recur.Web.Webhooks;
 
 namespace Recur.Tests.Telemetry;
 
-/// <summary>Recur whose OpenTelemetry pipeline also hands every finished span and metric to the test, with the
+/// <summary>Recur whose OpenTelemetry pipeline also hands every finished span to the test, whose own meter is
+/// listened to, with the
 /// sandbox's fault admin open and Stripe writes retried once, quickly.</summary>
 public sealed class TelemetryRecurFactory : RecurFactory
 {
@@ -24,7 +26,8 @@ public sealed class TelemetryRecurFactory : RecurFactory
 
     public ConcurrentQueue<Activity> Spans { get; } = new();
 
-    public List<Metric> Metrics { get; } = [];
+    private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, string?> Tags)> _measurements = new();
+    private MeterListener? _listener;
 
     public SandboxFaultAdmin Faults => new(SandboxAddress, AdminToken);
 
@@ -42,26 +45,51 @@ public sealed class TelemetryRecurFactory : RecurFactory
         builder.ConfigureTestServices(services =>
         {
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(Spans)));
-            // Exported only when the test flushes, so the list never changes while a test reads it.
-            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics,
-                reader => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue));
         });
     }
 
-    /// <summary>Every metric point as exported now (cumulative since start), by metric name: one collection, read at once.</summary>
-    public ILookup<string, MetricPoint> Collect()
+    /// <summary>From now on, keeps every measurement of this Recur's own meter (other Recur instances in the test
+    /// process have meters of the same name, so the listener picks this one by identity).</summary>
+    public void StartMeasuring()
     {
-        Service<MeterProvider>().ForceFlush();
-        var points = new List<(string Name, MetricPoint Point)>();
-        foreach (var metric in Metrics)
+        if (_listener is not null)
         {
-            foreach (ref readonly var point in metric.GetMetricPoints())
-            {
-                points.Add((metric.Name, point));
-            }
+            return;
         }
-        Metrics.Clear();
-        return points.ToLookup(p => p.Name, p => p.Point);
+        var meter = Service<RecurTelemetry>().Meter;
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Keep(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Keep(instrument, value, tags));
+        _listener.Start();
+    }
+
+    /// <summary>The measurements of <paramref name="instrument"/> whose tag <paramref name="tag"/> is <paramref name="value"/>.</summary>
+    public IReadOnlyList<double> Measured(string instrument, string tag, string value) =>
+        _measurements.Where(m => m.Instrument == instrument && m.Tags.GetValueOrDefault(tag) == value).Select(m => m.Value).ToList();
+
+    private void Keep(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var copy = new Dictionary<string, string?>();
+        foreach (var (key, tagValue) in tags)
+        {
+            copy[key] = Convert.ToString(tagValue, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        _measurements.Enqueue((instrument.Name, value, copy));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _listener?.Dispose();
+        await base.DisposeAsync();
     }
 
     private sealed class Collector(ConcurrentQueue<Activity> spans) : BaseProcessor<Activity>
@@ -91,6 +119,7 @@ public sealed class TelemetryTests(TelemetryRecurFactory factory) : IClassFixtur
     [Fact]
     public async Task A_card_checkout_leaves_spans_with_stripes_request_ids_and_counts_the_outcome_and_the_events_applied()
     {
+        factory.StartMeasuring();
         var tenant = await factory.SellingTenantAsync();
 
         var (complete, _, _) = await factory.BuyWithCardAsync(tenant);
@@ -105,15 +134,16 @@ public sealed class TelemetryTests(TelemetryRecurFactory factory) : IClassFixtur
         Assert.Contains(factory.Spans, s => s.OperationName == "stripe_event apply" && Equals(s.GetTagItem("stripe.account"), tenant.AccountId)
             && Equals(s.GetTagItem("stripe.event_type"), "invoice.paid"));
 
-        var metrics = factory.Collect();
-        Assert.Contains(metrics["recur.checkout.outcomes"], p => Tag(p, "outcome") == "Active" && p.GetSumLong() >= 1);
-        Assert.Contains(metrics["recur.stripe_events.applied"], p => Tag(p, "event.type") == "invoice.paid" && p.GetSumLong() >= 1);
-        Assert.Contains(metrics["recur.stripe_events.lag"], p => Tag(p, "event.type") == "invoice.paid" && p.GetHistogramCount() >= 1);
+        Assert.Equal(1, factory.Measured("recur.checkout.outcomes", "outcome", "Active").Sum());
+        Assert.NotEmpty(factory.Measured("recur.stripe_events.applied", "event.type", "invoice.paid"));
+        Assert.All(factory.Measured("recur.stripe_events.lag", "event.type", "invoice.paid"), lag => Assert.InRange(lag, 0, 600));
+        Assert.NotEmpty(factory.Measured("recur.stripe_events.lag", "event.type", "invoice.paid"));
     }
 
     [Fact]
     public async Task Stripes_error_answers_are_counted_by_status_and_code()
     {
+        factory.StartMeasuring();
         var tenant = await factory.SellingTenantAsync();
         using var customer = factory.NewBrowser();
         var open = await customer.OpenCheckoutAsync(tenant.CheckoutPath);
@@ -134,8 +164,8 @@ public sealed class TelemetryTests(TelemetryRecurFactory factory) : IClassFixtur
         }
 
         Assert.True(injected > 0);
-        Assert.Contains(factory.Collect()["recur.stripe.errors"],
-            p => Tag(p, "stripe.error.code") == "rate_limit" && Tag(p, "http.response.status_code") == "429" && p.GetSumLong() == injected);
+        var rateLimited = factory.Measured("recur.stripe.errors", "stripe.error.code", "rate_limit");
+        Assert.Equal(injected, rateLimited.Sum());
     }
 
     private async Task WaitForAppliedEventAsync(string accountId, string type)
@@ -153,17 +183,5 @@ public sealed class TelemetryTests(TelemetryRecurFactory factory) : IClassFixtur
             await Task.Delay(100, Cancel);
         }
         Assert.Fail($"No {type} was applied for {accountId}.");
-    }
-
-    private static string? Tag(MetricPoint point, string name)
-    {
-        foreach (var tag in point.Tags)
-        {
-            if (tag.Key == name)
-            {
-                return Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-        return null;
     }
 }
