@@ -145,6 +145,14 @@ public sealed class MerchantBrowser : IAsyncDisposable
 
     public ILocator CardField(string testId) => Card.GetByTestId(testId);
 
+    /// <summary>Keeps a screenshot of the Stripe card once Stripe's first event has reached it: the card is replaced
+    /// when that event arrives, and an element being replaced cannot be captured.</summary>
+    public async Task ScreenshotCardOnceSettledAsync(string name)
+    {
+        await Expect(CardField("last-event")).ToHaveTextAsync(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$"));
+        await Card.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name) });
+    }
+
     /// <summary>Admin panel → Catalog → New product → Save product.</summary>
     public async Task CreateProductAsync(string name)
     {

@@ -31,7 +31,7 @@ public sealed class ExistingStripeAccountTests(BrowserFixture browser, RecurFact
             await Expect(merchant.CardField("environment")).ToHaveTextAsync("TEST");
             await Expect(merchant.Card).ToContainTextAsync("Standard (connected with OAuth)");
 
-            await merchant.Card.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("stripe-card-oauth-connected.png") });
+            await merchant.ScreenshotCardOnceSettledAsync("stripe-card-oauth-connected.png");
         });
     }
 

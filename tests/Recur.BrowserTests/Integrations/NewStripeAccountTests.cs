@@ -72,7 +72,7 @@ public sealed class NewStripeAccountTests(BrowserFixture browser, RecurFactory r
             await Expect(merchant.Card).Not.ToContainTextAsync("past due");
             await Expect(merchant.CardField("account-id")).ToHaveTextAsync(AccountId);
             var accountId = await merchant.CardField("account-id").InnerTextAsync();
-            await merchant.Card.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("stripe-card-onboarding-incomplete.png") });
+            await merchant.ScreenshotCardOnceSettledAsync("stripe-card-onboarding-incomplete.png");
 
             await merchant.ClickButtonAsync("Resume onboarding");
             await merchant.CompleteHostedOnboardingAsync("Half Done Books");

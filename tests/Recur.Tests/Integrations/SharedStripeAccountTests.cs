@@ -49,7 +49,9 @@ public sealed class SharedStripeAccountTests(RecurFactory factory) : IClassFixtu
         Assert.Equal("Connected", refreshed.TestId("status"));
         Assert.Equal(accountId, refreshed.TestId("account-id"));
         Assert.Contains("Status refreshed from Stripe.", refreshed.Text);
-        var firstCustomers = await first.GetAsync("/admin/customers");
+        // The customer made at Stripe reaches the first tenant by the import or by Stripe's customer.created,
+        // whichever comes first: wait for it as the merchant would, by reloading the list.
+        var firstCustomers = await first.WaitForAsync("/admin/customers", p => p.Text.Contains("loyal-reader@example.com", StringComparison.Ordinal));
         Assert.Contains("loyal-reader@example.com", firstCustomers.Text);
     }
 
