@@ -207,20 +207,14 @@ public sealed class CheckoutTests(BrowserFixture browser, RecurFactory recur)
         await admin.ScreenshotOnFailureAsync(async () =>
         {
             await SignInAsync(admin, tenant.AdminEmail);
-            await admin.Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Subscriptions", Exact = true }).ClickAsync();
-            await admin.Page.GetByRole(AriaRole.Link, new() { Name = email }).ClickAsync();
+            await admin.OpenSubscriptionAsync(email);
             var status = admin.Page.GetByTestId("status");
             // Processing until the debit settles a few seconds after payment (it may already have settled here).
             await Expect(status).ToHaveTextAsync(new Regex("^(Processing|Active)$"));
             await Expect(admin.Page.GetByTestId("payment-method")).ToContainTextAsync("2345");
 
             // Test runs in real time, like Production: the sandbox settles the debit a few seconds later.
-            var deadline = DateTime.UtcNow.AddSeconds(40);
-            while (await status.TextContentAsync() != "Active" && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(500);
-                await admin.Page.ReloadAsync();
-            }
+            await admin.ReloadUntilAsync(status, "Active");
             await Expect(status).ToHaveTextAsync("Active");
             await Expect(admin.Page.GetByTestId("stripe-status")).ToHaveTextAsync("active");
             await Expect(admin.Page.GetByTestId("mandate")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^active "));

@@ -153,6 +153,27 @@ public sealed class MerchantBrowser : IAsyncDisposable
         await Card.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name) });
     }
 
+    /// <summary>Admin panel → Subscriptions → the subscription of <paramref name="email"/>.</summary>
+    public async Task OpenSubscriptionAsync(string email)
+    {
+        await Page.GotoAsync("/admin");
+        await Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Subscriptions", Exact = true }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = email }).ClickAsync();
+    }
+
+    /// <summary>Reloads the page until <paramref name="locator"/> reads <paramref name="text"/> (Stripe's events arrive
+    /// on their own, and the admin pages do not refresh themselves), for at most a minute; then expects exactly one.</summary>
+    public async Task ReloadUntilAsync(ILocator locator, string text)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (DateTime.UtcNow < deadline && !(await locator.AllTextContentsAsync()).Contains(text))
+        {
+            await Task.Delay(500);
+            await Page.ReloadAsync();
+        }
+        await Expect(locator.Filter(new() { HasText = text })).ToHaveCountAsync(1);
+    }
+
     /// <summary>Admin panel → Catalog → New product → Save product.</summary>
     public async Task CreateProductAsync(string name)
     {

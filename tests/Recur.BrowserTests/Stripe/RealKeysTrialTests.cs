@@ -63,13 +63,13 @@ public sealed class RealKeysTrialTests(BrowserFixture browser, StandaloneSandbox
 
         await merchant.ScreenshotOnFailureAsync(async () =>
         {
-            await OpenSubscriptionAsync(merchant, cardEmail);
+            await merchant.OpenSubscriptionAsync(cardEmail);
             await Expect(merchant.Page.GetByTestId("status")).ToHaveTextAsync("Active");
             await SimulateARenewalAsync(merchant);
 
             // The debit settles a few seconds after payment, in real time, as at Stripe.
-            await OpenSubscriptionAsync(merchant, bacsEmail);
-            await ReloadUntilAsync(merchant.Page, merchant.Page.GetByTestId("status"), "Active");
+            await merchant.OpenSubscriptionAsync(bacsEmail);
+            await merchant.ReloadUntilAsync(merchant.Page.GetByTestId("status"), "Active");
             await Expect(merchant.Page.GetByTestId("mandate")).ToHaveTextAsync(new Regex("^active "));
             await SimulateARenewalAsync(merchant);
         });
@@ -77,13 +77,6 @@ public sealed class RealKeysTrialTests(BrowserFixture browser, StandaloneSandbox
         // Nothing waits for the operator: every event Stripe sent was in the version Recur's endpoint asked for.
         using var http = new HttpClient { BaseAddress = recur.ServerAddress };
         Assert.Equal("Healthy", await http.GetStringAsync("/health", TestContext.Current.CancellationToken));
-    }
-
-    private static async Task OpenSubscriptionAsync(MerchantBrowser merchant, string email)
-    {
-        await merchant.Page.GotoAsync("/admin");
-        await merchant.Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Subscriptions", Exact = true }).ClickAsync();
-        await merchant.Page.GetByRole(AriaRole.Link, new() { Name = email }).ClickAsync();
     }
 
     /// <summary>"Simulate this subscription", a month and an hour forward, then a week more (a Direct Debit renewal
@@ -100,19 +93,6 @@ public sealed class RealKeysTrialTests(BrowserFixture browser, StandaloneSandbox
             await Expect(page.GetByTestId("action-message")).ToContainTextAsync("The test clock moved forward");
         }
         var renewal = page.GetByTestId("invoices").Locator("tbody tr").Filter(new() { HasText = "renewal" }).GetByTestId("invoice-status");
-        await ReloadUntilAsync(page, renewal, "Paid (renewal)");
-    }
-
-    /// <summary>Reloads the page until <paramref name="locator"/> reads <paramref name="text"/> (Stripe's events
-    /// arrive on their own), for at most a minute.</summary>
-    private static async Task ReloadUntilAsync(IPage page, ILocator locator, string text)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (DateTime.UtcNow < deadline && !(await locator.AllTextContentsAsync()).Contains(text))
-        {
-            await Task.Delay(500);
-            await page.ReloadAsync();
-        }
-        await Expect(locator.Filter(new() { HasText = text })).ToHaveCountAsync(1);
+        await merchant.ReloadUntilAsync(renewal, "Paid (renewal)");
     }
 }
